@@ -90,11 +90,37 @@ struct scst_endpoint {
 	struct scst_ep_state *state;
 };
 
+/**
+ * struct scst_bus_counters - an endpoint's counters, summed over CPUs
+ * @sent:           messages queued to it (or answered calls)
+ * @delivered:      handlers called for it (or calls answered)
+ * @queued:         messages waiting in its rings and spill lists now
+ * @refs_out:       references it lent that have not come back
+ * @spills:         messages that found a ring full
+ * @spill_failures: sends that failed with the ring full and no memory
+ * @unhandled:      messages of a type it has no handler for, dropped
+ * @late_replies:   call replies that came after the caller gave up
+ */
+struct scst_bus_counters {
+	u64 sent;
+	u64 delivered;
+	unsigned int queued;
+	long refs_out;
+	u64 spills;
+	u64 spill_failures;
+	u64 unhandled;
+	u64 late_replies;
+};
+
+void scst_bus_get_counters(struct scst_endpoint *ep,
+			   struct scst_bus_counters *c);
+
 int scst_bus_register(struct scst_endpoint *ep);
 int scst_bus_unregister(struct scst_endpoint *ep);
 
 int scst_bus_send(const struct scst_msg *msg);
 int scst_bus_send_drain(const struct scst_msg *msg);
+int scst_bus_send_batch(const struct scst_msg *msgs, unsigned int nr);
 int scst_bus_drain(void);
 bool scst_bus_in_handler(void);
 

@@ -170,6 +170,7 @@ unsigned int scst_ring_consume(struct scst_ep_state *st, struct scst_ring *r,
 unsigned int scst_bus_cpu_deliver(unsigned int cpu, unsigned int budget);
 bool scst_bus_cpu_has_work(unsigned int cpu);
 void scst_bus_wake_cpu(struct scst_bus_cpu *bc);
+void scst_bus_kick_local(void);
 int scst_bus_pool_start(struct scst_ep_state *st);
 void scst_bus_pool_stop(struct scst_ep_state *st);
 bool scst_bus_is_pool_thread(void);

@@ -86,8 +86,8 @@ static unsigned int scst_spill_consume(struct scst_ep_state *st,
 unsigned int scst_ring_consume(struct scst_ep_state *st, struct scst_ring *r,
 			       unsigned int budget)
 {
+	unsigned int n = 0, k;
 	u32 tail = r->tail;
-	unsigned int n = 0;
 	u32 head;
 
 	while (n < budget) {
@@ -103,7 +103,10 @@ unsigned int scst_ring_consume(struct scst_ep_state *st, struct scst_ring *r,
 				break;
 			if (smp_load_acquire(&r->head) != tail)
 				continue;
-			n += scst_spill_consume(st, r, budget - n);
+			k = scst_spill_consume(st, r, budget - n);
+			if (!k)
+				break;
+			n += k;
 			continue;
 		}
 		while (head != tail && n < budget) {
@@ -180,6 +183,25 @@ void scst_bus_wake_cpu(struct scst_bus_cpu *bc)
 }
 
 /*
+ * After delivering outside the CPU's own thread (a draining sender, a dead
+ * CPU's queue, an unregister's stragglers) with @delivering set, handlers'
+ * sends to this CPU did not wake the thread: wake it if they left work.
+ * Preemption is off.
+ */
+void scst_bus_kick_local(void)
+{
+	struct scst_bus_cpu *bc = this_cpu_ptr(&scst_bus_cpu);
+	unsigned long flags;
+
+	if (!scst_bus_cpu_has_work(smp_processor_id()))
+		return;
+	local_irq_save(flags);
+	if (READ_ONCE(bc->idle))
+		scst_bus_wake_cpu(bc);
+	local_irq_restore(flags);
+}
+
+/*
  * The per-CPU thread. smpboot calls should_run() with preemption off and
  * the task already set to sleep; a producer on this CPU either sees @idle
  * and wakes it, or published its message before the second look here.
@@ -234,6 +256,7 @@ static int scst_bus_cpu_dead(unsigned int cpu)
 	preempt_disable();
 	while (scst_bus_cpu_deliver(cpu, SCST_BUS_THREAD_BUDGET))
 		;
+	scst_bus_kick_local();
 	preempt_enable();
 	return 0;
 }

@@ -207,6 +207,7 @@ static void scst_ep_deliver_stragglers(struct scst_ep_state *st)
 		while (scst_ring_consume(st, r, SCST_BUS_RING_BUDGET))
 			;
 		this_cpu_write(scst_bus_cpu.delivering, false);
+		scst_bus_kick_local();
 		preempt_enable();
 	}
 }

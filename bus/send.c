@@ -160,16 +160,22 @@ static int __scst_bus_send(const struct scst_msg *msg, int wake)
 		__this_cpu_inc(dst->stats->late_replies);
 	}
 
+	/*
+	 * Count a lent reference before the message can be seen: its return
+	 * may be delivered on another CPU before this one goes on.
+	 */
+	if (src)
+		__this_cpu_inc(src->stats->refs_out[msg->type]);
 	ret = scst_ring_produce(dst, this_cpu_ptr(dst->rings), msg);
 	if (unlikely(ret)) {
+		if (src)
+			__this_cpu_dec(src->stats->refs_out[msg->type]);
 		pr_err_ratelimited("%s from %s to %s: ring full and no memory to spill\n",
 				   scst_msg_name(msg->type),
 				   scst_ep_name(msg->src), dst->ep->name);
 		goto out_unlock;
 	}
 	__this_cpu_inc(dst->stats->sent[msg->type]);
-	if (src)
-		__this_cpu_inc(src->stats->refs_out[msg->type]);
 
 	pool = dst->ep->flags & SCST_EP_SLEEPS;
 	if (!pool && wake == SCST_SEND_WAKE) {
@@ -222,17 +228,11 @@ EXPORT_SYMBOL_GPL(scst_bus_in_handler);
 /* Deliver this CPU's queue in the caller's context; preemption is off. */
 static int scst_bus_drain_here(void)
 {
-	unsigned int cpu = smp_processor_id();
 	int n;
 
-	n = scst_bus_cpu_deliver(cpu, SCST_BUS_THREAD_BUDGET);
+	n = scst_bus_cpu_deliver(smp_processor_id(), SCST_BUS_THREAD_BUDGET);
 	/* Out of budget: leave the rest to the CPU's thread. */
-	if (scst_bus_cpu_has_work(cpu)) {
-		struct scst_bus_cpu *bc = this_cpu_ptr(&scst_bus_cpu);
-
-		if (READ_ONCE(bc->idle))
-			scst_bus_wake_cpu(bc);
-	}
+	scst_bus_kick_local();
 	return n;
 }
 

@@ -73,7 +73,7 @@ struct scst_ring {
 	unsigned long owned;		/* bit 0: a pool thread consumes */
 	/* both sides, rarely */
 	atomic_t spilled ____cacheline_aligned_in_smp;
-	spinlock_t spill_lock;
+	spinlock_t spill_lock;		/* protects @spill */
 	struct list_head spill;
 	/* read-mostly */
 	u32 mask;
@@ -124,7 +124,7 @@ struct scst_ep_state {
 
 	wait_queue_head_t idle_wq;
 
-	spinlock_t calls_lock;
+	spinlock_t calls_lock;		/* protects @calls */
 	struct list_head calls;
 	atomic64_t next_cookie;
 

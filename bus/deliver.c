@@ -101,6 +101,7 @@ unsigned int scst_ring_consume(struct scst_ep_state *st, struct scst_ring *r,
 			 */
 			if (!atomic_read_acquire(&r->spilled))
 				break;
+			/* Pairs with the producer's release of @head, as above. */
 			if (smp_load_acquire(&r->head) != tail)
 				continue;
 			k = scst_spill_consume(st, r, budget - n);
@@ -213,7 +214,11 @@ static int scst_bus_thread_should_run(unsigned int cpu)
 	if (scst_bus_cpu_has_work(cpu))
 		return 1;
 	WRITE_ONCE(bc->idle, true);
-	/* Producers run on this CPU only: program order suffices. */
+	/*
+	 * Producers of these rings run on this CPU only (IRQs or, while this
+	 * thread is preempted, tasks): a compiler barrier keeps the flag's
+	 * store before the second look; no CPU barrier is needed.
+	 */
 	barrier();
 	if (scst_bus_cpu_has_work(cpu)) {
 		WRITE_ONCE(bc->idle, false);

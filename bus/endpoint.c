@@ -13,6 +13,7 @@
 #include "bus_internal.h"
 
 struct scst_ep_state __rcu *scst_bus_eps[SCST_EP_NR];
+/* Serializes updates of scst_bus_eps[]; readers use RCU. */
 DEFINE_MUTEX(scst_bus_lock);
 
 long scst_ep_refs_out(struct scst_ep_state *st, unsigned int type)
@@ -72,7 +73,7 @@ static struct scst_ep_state *scst_ep_alloc(struct scst_endpoint *ep)
 		atomic_set(&r->spilled, 0);
 		spin_lock_init(&r->spill_lock);
 		INIT_LIST_HEAD(&r->spill);
-		r->slots = kvzalloc_node(sizeof(struct scst_msg) << order,
+		r->slots = kvzalloc_node(sizeof(*r->slots) << order,
 					 GFP_KERNEL, cpu_to_node(cpu));
 		if (!r->slots)
 			goto out_free;

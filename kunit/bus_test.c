@@ -554,7 +554,7 @@ static void bt_note_context(struct bt_ep *e, const struct scst_msg *msg)
 	e->on_bus_thread = !strncmp(current->comm, "scst_bus/", 9);
 	/* Only a sleeping endpoint's handler may do this. */
 	if (e->ep.flags & SCST_EP_SLEEPS)
-		msleep(1);
+		usleep_range(1000, 2000);
 }
 
 /* A sleeping endpoint's handlers run on its own threads, and may sleep. */
@@ -934,6 +934,7 @@ static struct kunit_suite bus_test_suite = {
 	.exit = bt_exit,
 	.test_cases = bus_test_cases,
 };
+
 kunit_test_suite(bus_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for SCST-NG");

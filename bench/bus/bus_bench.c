@@ -272,7 +272,7 @@ static int bench_run(void)
 	u64 rate1, rate2, ratio100;
 	int ret;
 
-	n = round_up(max(nr_msgs, (unsigned int)BENCH_BATCH), BENCH_BATCH);
+	n = round_up(max_t(unsigned int, nr_msgs, BENCH_BATCH), BENCH_BATCH);
 	reps = clamp(reps, 1U, (unsigned int)BENCH_MAX_REPS);
 	msgs = kcalloc(BENCH_BATCH, sizeof(*msgs), GFP_KERNEL);
 	if (!msgs)

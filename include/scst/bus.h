@@ -57,7 +57,8 @@ typedef void (*scst_msg_handler_t)(struct scst_endpoint *ep,
  */
 #define SCST_HANDLERS(name)	scst_msg_handler_t name[SCST_MSG_NR]
 #define SCST_EP_HANDLERS(tbl)						\
-	((tbl) + BUILD_BUG_ON_ZERO(ARRAY_SIZE(tbl) != SCST_MSG_NR))
+	((tbl) + BUILD_BUG_ON_ZERO(sizeof(tbl) !=			\
+				   sizeof(scst_msg_handler_t[SCST_MSG_NR])))
 
 /* Endpoint flags */
 #define SCST_EP_SLEEPS		0x1	/* handlers may sleep: own thread pool */

@@ -22,6 +22,12 @@
 #define SCST_BUS_RING_BUDGET		64
 /* Messages the per-CPU thread delivers before it offers to reschedule. */
 #define SCST_BUS_THREAD_BUDGET		1024
+/*
+ * Handler time is measured on one message in this many of each type on
+ * each CPU, and scaled: two clock reads per message would cost more than
+ * the rest of the delivery (measured under TCG), one in 16 does not.
+ */
+#define SCST_BUS_TIMING_SAMPLE		16
 /* Bit 63 of a cookie marks a scst_bus_call() waiting for its reply. */
 #define SCST_BUS_COOKIE_CALL		BIT_ULL(63)
 
@@ -85,7 +91,8 @@ struct scst_ring {
 struct scst_ep_stats {
 	u64 sent[SCST_MSG_NR];		/* messages queued to this endpoint */
 	u64 delivered[SCST_MSG_NR];	/* handlers called (or calls answered) */
-	u64 handler_ns[SCST_MSG_NR];	/* time in handlers, with timing on */
+	u64 handler_ns[SCST_MSG_NR];	/* time in handlers, sampled, scaled */
+	u32 timing_tick[SCST_MSG_NR];	/* picks the messages to time */
 	long refs_out[SCST_MSG_NR];	/* lent by this endpoint, not back */
 	u64 spills;			/* messages that found the ring full */
 	u64 spill_failures;		/* ... and no memory: send failed */

@@ -32,11 +32,13 @@ static void scst_deliver_one(struct scst_ep_state *st,
 				   scst_ep_name(msg->src));
 		return;
 	}
-	if (static_branch_likely(&scst_bus_timing)) {
+	if (static_branch_likely(&scst_bus_timing) &&
+	    !(this_cpu_inc_return(st->stats->timing_tick[msg->type]) %
+	      SCST_BUS_TIMING_SAMPLE)) {
 		t0 = local_clock();
 		fn(st->ep, msg);
 		this_cpu_add(st->stats->handler_ns[msg->type],
-			     local_clock() - t0);
+			     (local_clock() - t0) * SCST_BUS_TIMING_SAMPLE);
 	} else {
 		fn(st->ep, msg);
 	}

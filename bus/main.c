@@ -50,7 +50,7 @@ static const struct kernel_param_ops scst_bus_timing_ops = {
 	.get = scst_bus_timing_get,
 };
 module_param_cb(handler_timing, &scst_bus_timing_ops, NULL, 0644);
-MODULE_PARM_DESC(handler_timing, "account time spent in handlers per message type (default Y)");
+MODULE_PARM_DESC(handler_timing, "account time spent in handlers per message type, sampled (default Y)");
 
 struct kmem_cache *scst_bus_spill_cache;
 

@@ -48,8 +48,9 @@ static int scst_ep_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "spill_failures: %llu\n", sum.spill_failures);
 	seq_printf(m, "unhandled: %llu\n", sum.unhandled);
 	seq_printf(m, "late_replies: %llu\n", sum.late_replies);
-	seq_printf(m, "handler_timing: %s\n",
-		   static_key_enabled(&scst_bus_timing) ? "on" : "off");
+	seq_printf(m, "handler_timing: %s, 1 in %u messages per type\n",
+		   static_key_enabled(&scst_bus_timing) ? "on" : "off",
+		   SCST_BUS_TIMING_SAMPLE);
 	seq_printf(m, "%-16s %12s %12s %10s %14s\n", "type", "sent",
 		   "delivered", "refs_out", "handler_ns");
 	for (type = 0; type < SCST_MSG_NR; type++) {

@@ -54,7 +54,7 @@ echo "vmtest: ${#sel[@]} test(s): ${sel[*]}"
 
 # --- build ----------------------------------------------------------------------
 # Always: kbuild is incremental, and a stale .ko would test old code.
-if ! make -s modules; then
+if ! make -s modules SCST_BENCH=y; then
 	echo "vmtest: FAIL: make modules failed"
 	failed=1
 	finish 1

@@ -26,6 +26,10 @@ static unsigned int nr_msgs = 1 << 19;
 module_param(nr_msgs, uint, 0444);
 MODULE_PARM_DESC(nr_msgs, "messages per measurement (default 524288)");
 
+static bool linger;
+module_param(linger, bool, 0444);
+MODULE_PARM_DESC(linger, "keep the endpoints registered until unload (for tests/bus/observability.sh)");
+
 static char *label = "";
 module_param(label, charp, 0444);
 MODULE_PARM_DESC(label, "one word put before the job names, e.g. timing-off");
@@ -350,14 +354,31 @@ static int __init bench_init(void)
 	if (ret)
 		goto out_unregister_a;
 	ret = bench_run();
+	if (!ret && linger)
+		return 0;
 	scst_bus_unregister(&bench_ep_b);
 out_unregister_a:
 	scst_bus_unregister(&bench_ep_a);
 	return ret;
 }
 
+/*
+ * The handlers are this module's code: it may not go while the bus can
+ * still call them. Each unregister attempt is bounded and reports what it
+ * waits for.
+ */
+static void bench_unregister(struct scst_endpoint *ep)
+{
+	while (scst_bus_unregister(ep))
+		pr_err("%s: still busy, unload waits\n", ep->name);
+}
+
 static void __exit bench_exit(void)
 {
+	if (!linger)
+		return;
+	bench_unregister(&bench_ep_b);
+	bench_unregister(&bench_ep_a);
 }
 
 module_init(bench_init);

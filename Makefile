@@ -45,7 +45,7 @@ lint:
 	scripts/lint.sh
 
 kunit:
-	scripts/kunit.sh
+	scripts/kunit.sh $(T)
 
 vmtest:
 	T="$(T)" scripts/vmtest.sh

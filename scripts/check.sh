@@ -46,6 +46,9 @@ stage deps scripts/deps.sh
 stage build build
 stage lint scripts/lint.sh
 stage kunit scripts/kunit.sh
+# The same suites on 2 CPUs with preemption (x86_64 under qemu): UML has
+# one CPU and cannot preempt, so races and sleeping-in-atomic show here.
+stage kunit-smp env SCST_KUNIT_ARCH=x86_64 scripts/kunit.sh
 stage vmtest scripts/vmtest.sh
 
 echo "=== stage times"

@@ -60,9 +60,13 @@ static const char * const scst_msg_names[] = {
 	[SCST_MSG_TEST_DATA]	= "TEST_DATA",
 	[SCST_MSG_TEST_REQ]	= "TEST_REQ",
 	[SCST_MSG_TEST_REPLY]	= "TEST_REPLY",
+	[SCST_MSG_SGV_FLUSH]	= "SGV_FLUSH",
+	[SCST_MSG_SGV_RELEASED]	= "SGV_RELEASED",
+	[SCST_MSG_SGV_FLUSH_DONE] = "SGV_FLUSH_DONE",
 };
 
 static const char * const scst_ep_names[] = {
+	[SCST_EP_SGV]		= "sgv",
 	[SCST_EP_TEST0]		= "test0",
 	[SCST_EP_TEST1]		= "test1",
 	[SCST_EP_TEST2]		= "test2",

@@ -15,6 +15,23 @@
  *                   while any is out.
  *   "returns <obj>" the message carries SCST_MSG_F_REF_RETURN.
  *   "no reference"  the payload holds values only.
+ *
+ * SGV buffers of owner-supplied memory (SGV_*): a pool created for an owner
+ * endpoint maps memory that owner supplies (scst_sgv_owner_ops.get_pages(),
+ * called from scst_sgv_alloc() in the owner's own context on a cache miss).
+ * From then until it sends SGV_RELEASED, the pool holds that memory: while
+ * a command uses the buffer, while it sits in the cache, and while its
+ * notice waits to be sent. That hold is not a bus reference: it was not
+ * lent by a message, so the bus never counted it, and SGV_RELEASED does not
+ * carry SCST_MSG_F_REF_RETURN (it would take from the owner's refs_out a
+ * reference that was never added there). mem-pool keeps the count instead,
+ * so "who still holds this?" has an answer at every moment:
+ * scst_sgv_owner_held() and /sys/kernel/debug/scst/sgv/ give, per owner and
+ * per pool, the buffers in use, cached and with their notice not yet sent;
+ * each SGV_FLUSH_DONE carries how many notices were committed to the owner
+ * so far. An owner therefore stays registered until it has seen
+ * SGV_RELEASED for everything it supplied: while it unregisters, the bus
+ * refuses new messages to it, and mem-pool keeps the notice and retries.
  */
 #ifndef _SCST_MSG_H
 #define _SCST_MSG_H
@@ -28,6 +45,9 @@
  * route is visible here. Ids are added as the modules that own them land.
  */
 enum scst_ep_id {
+	/* mem-pool (scst_sgv): SGV buffer pools, flush requests */
+	SCST_EP_SGV,
+
 	/* KUnit suites and bench modules; never used by production code */
 	SCST_EP_TEST0,
 	SCST_EP_TEST1,
@@ -49,6 +69,12 @@ enum scst_msg_type {
 	SCST_MSG_TEST_REQ,
 	/* test -> sender of TEST_REQ: reply; returns the object it lent */
 	SCST_MSG_TEST_REPLY,
+	/* owner -> sgv: release every cached buffer of the owner's pools; no reference */
+	SCST_MSG_SGV_FLUSH,
+	/* sgv -> owner: a buffer of the owner's memory is released {cookie}; no bus reference */
+	SCST_MSG_SGV_RELEASED,
+	/* sgv -> owner: flush done, sent after the flush's every SGV_RELEASED; no reference */
+	SCST_MSG_SGV_FLUSH_DONE,
 
 	SCST_MSG_NR,
 };
@@ -68,6 +94,50 @@ struct scst_msg_test {
 	u64 arg[3];
 };
 
+/* Why mem-pool released a buffer (struct scst_msg_sgv.cause) */
+enum scst_sgv_cause {
+	SCST_SGV_REL_PURGE,	/* unused for the pool's purge interval */
+	SCST_SGV_REL_SHRINK,	/* memory pressure: the shrinker */
+	SCST_SGV_REL_LIMIT,	/* room for an allocation over a limit */
+	SCST_SGV_REL_FLUSH,	/* SGV_FLUSH or scst_sgv_pool_flush() */
+	SCST_SGV_REL_DESTROY,	/* its pool was destroyed */
+	SCST_SGV_REL_UNCACHED,	/* freed, and the pool does not cache it */
+	SCST_SGV_REL_NR,
+};
+
+/**
+ * struct scst_msg_sgv - payload of SGV_FLUSH, SGV_RELEASED, SGV_FLUSH_DONE
+ * @cookie:  RELEASED: the owner's cookie recorded with the buffer (which of
+ *           the owner's objects the memory belongs to)
+ * @pool:    the struct scst_sgv_pool concerned; FLUSH: NULL for every pool
+ *           of @owner. Only compared against mem-pool's list of pools,
+ *           never dereferenced unchecked.
+ * @notices: FLUSH_DONE: SGV_RELEASED notices committed to @owner so far, this
+ *           flush's included. Those of this flush are delivered before
+ *           FLUSH_DONE (sent from one handler invocation, on one CPU, so FIFO
+ *           per sending CPU and destination orders them); one that another
+ *           cause (purge, shrinker) committed on another CPU just before may
+ *           still be in flight: the owner has them all once it has counted
+ *           this many.
+ * @count:   RELEASED: pages in the buffer; FLUSH_DONE: buffers released by
+ *           this flush
+ * @in_use:  FLUSH_DONE: buffers of @owner still allocated (not cached, so
+ *           not flushed); each gets its own RELEASED once freed and released
+ * @status:  FLUSH_DONE: 0, or -errno when the flush was refused
+ * @owner:   the owner endpoint (FLUSH: must be the sender)
+ * @cause:   RELEASED: enum scst_sgv_cause
+ */
+struct scst_msg_sgv {
+	u64 cookie;
+	void *pool;
+	u64 notices;
+	u32 count;
+	u32 in_use;
+	s32 status;
+	u8 owner;
+	u8 cause;
+};
+
 #define SCST_MSG_PAYLOAD_SIZE	48
 
 /**
@@ -80,6 +150,7 @@ struct scst_msg_test {
  *            the reference being returned
  * @cookie:   request/reply match, set by scst_bus_request()
  * @test:     payload of PING, PONG and the TEST_* types
+ * @sgv:      payload of the SGV_* types
  * @raw:      the payload as words (tracing, copying)
  */
 struct scst_msg {
@@ -91,6 +162,7 @@ struct scst_msg {
 	u64 cookie;
 	union {
 		struct scst_msg_test test;
+		struct scst_msg_sgv sgv;
 		u64 raw[SCST_MSG_PAYLOAD_SIZE / sizeof(u64)];
 	};
 } __aligned(64);
@@ -98,6 +170,7 @@ struct scst_msg {
 static_assert(sizeof(struct scst_msg) == 64);
 static_assert(offsetof(struct scst_msg, raw) == 64 - SCST_MSG_PAYLOAD_SIZE);
 static_assert(sizeof(struct scst_msg_test) <= SCST_MSG_PAYLOAD_SIZE);
+static_assert(sizeof(struct scst_msg_sgv) <= SCST_MSG_PAYLOAD_SIZE);
 
 /* Build a message header; the payload is left zeroed. */
 static inline void scst_msg_init(struct scst_msg *msg, enum scst_msg_type type,

@@ -87,6 +87,24 @@ struct scst_ring {
 	struct scst_msg *slots;
 };
 
+/**
+ * struct scst_pool_thread - one thread of a sleeping endpoint's pool
+ * @st:       its endpoint
+ * @task:     the thread
+ * @deferred: messages the handler it is running sent to its own endpoint
+ *
+ * Another pool thread could take such a message from this CPU's ring while
+ * the sending handler still runs; holding them here until the handler
+ * returns keeps "a handler sees its own messages only after it returned"
+ * true for pools too. They are queued before the handler's own slot is
+ * released, so the endpoint never looks idle in between.
+ */
+struct scst_pool_thread {
+	struct scst_ep_state *st;
+	struct task_struct *task;
+	struct list_head deferred;
+};
+
 /* Per-CPU counters of one endpoint; summed when read. */
 struct scst_ep_stats {
 	u64 sent[SCST_MSG_NR];		/* messages queued to this endpoint */
@@ -108,7 +126,7 @@ struct scst_ep_stats {
  * @stats:      per-CPU counters
  * @spill_pool: reserve of spill nodes, so a burst can spill without memory
  * @timeout_ms: bound on each unregister wait
- * @threads:    pool threads of an SCST_EP_SLEEPS endpoint
+ * @threads:    pool of an SCST_EP_SLEEPS endpoint
  * @nr_threads: how many
  * @pool_wq:    idle pool threads wait here for messages
  * @idle_wq:    scst_bus_unregister() waits here for quiescence
@@ -125,7 +143,7 @@ struct scst_ep_state {
 	mempool_t *spill_pool;
 	unsigned int timeout_ms;
 
-	struct task_struct **threads;
+	struct scst_pool_thread *threads;
 	unsigned int nr_threads;
 	wait_queue_head_t pool_wq;
 
@@ -181,6 +199,10 @@ void scst_bus_kick_local(void);
 int scst_bus_pool_start(struct scst_ep_state *st);
 void scst_bus_pool_stop(struct scst_ep_state *st);
 bool scst_bus_is_pool_thread(void);
+struct scst_pool_thread *scst_bus_current_pool_thread(void);
+
+/* send.c */
+void scst_ring_put_spill(struct scst_ep_state *st, struct scst_spill *sp);
 int scst_bus_threads_init(void);
 void scst_bus_threads_exit(void);
 

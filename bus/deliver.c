@@ -16,6 +16,23 @@
 
 DEFINE_PER_CPU(struct scst_bus_cpu, scst_bus_cpu);
 
+/* After a pool handler returned: queue what it sent to its own endpoint. */
+static void scst_pool_put_deferred(struct scst_ep_state *st)
+{
+	struct scst_pool_thread *pt = scst_bus_current_pool_thread();
+	struct scst_spill *sp, *tmp;
+
+	if (!pt || list_empty(&pt->deferred))
+		return;
+	list_for_each_entry_safe(sp, tmp, &pt->deferred, node) {
+		list_del(&sp->node);
+		scst_ring_put_spill(st, sp);
+	}
+	/* wq_has_sleeper() orders the queueing before the waiter check. */
+	if (wq_has_sleeper(&st->pool_wq))
+		wake_up(&st->pool_wq);
+}
+
 static void scst_deliver_one(struct scst_ep_state *st,
 			     const struct scst_msg *msg)
 {
@@ -42,6 +59,8 @@ static void scst_deliver_one(struct scst_ep_state *st,
 	} else {
 		fn(st->ep, msg);
 	}
+	if (st->ep->flags & SCST_EP_SLEEPS)
+		scst_pool_put_deferred(st);
 	this_cpu_inc(st->stats->delivered[msg->type]);
 }
 
@@ -339,7 +358,8 @@ static unsigned int scst_pool_deliver(struct scst_ep_state *st)
 
 static int scst_bus_pool_thread(void *data)
 {
-	struct scst_ep_state *st = data;
+	struct scst_pool_thread *pt = data;
+	struct scst_ep_state *st = pt->st;
 
 	while (!kthread_should_stop()) {
 		if (scst_pool_deliver(st))
@@ -358,22 +378,31 @@ bool scst_bus_is_pool_thread(void)
 	       kthread_func(current) == scst_bus_pool_thread;
 }
 
+struct scst_pool_thread *scst_bus_current_pool_thread(void)
+{
+	return scst_bus_is_pool_thread() ? kthread_data(current) : NULL;
+}
+
 int scst_bus_pool_start(struct scst_ep_state *st)
 {
 	unsigned int i, n = st->ep->nr_threads ?: num_online_cpus();
+	struct scst_pool_thread *pt;
 	struct task_struct *t;
 
 	st->threads = kcalloc(n, sizeof(*st->threads), GFP_KERNEL);
 	if (!st->threads)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		t = kthread_run(scst_bus_pool_thread, st, "scst_%s/%u",
+		pt = &st->threads[i];
+		pt->st = st;
+		INIT_LIST_HEAD(&pt->deferred);
+		t = kthread_run(scst_bus_pool_thread, pt, "scst_%s/%u",
 				st->ep->name, i);
 		if (IS_ERR(t)) {
 			scst_bus_pool_stop(st);
 			return PTR_ERR(t);
 		}
-		st->threads[i] = t;
+		pt->task = t;
 		st->nr_threads = i + 1;
 	}
 	return 0;
@@ -384,7 +413,7 @@ void scst_bus_pool_stop(struct scst_ep_state *st)
 	unsigned int i;
 
 	for (i = 0; i < st->nr_threads; i++)
-		kthread_stop(st->threads[i]);
+		kthread_stop(st->threads[i].task);
 	kfree(st->threads);
 	st->threads = NULL;
 	st->nr_threads = 0;

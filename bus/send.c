@@ -23,17 +23,10 @@ struct scst_bus_call {
 	struct completion done;
 };
 
-static int scst_ring_spill(struct scst_ep_state *st, struct scst_ring *r,
-			   const struct scst_msg *msg)
+/* IRQs off, on r->cpu: append a node that already holds the message. */
+static void scst_ring_link_spill(struct scst_ep_state *st, struct scst_ring *r,
+				 struct scst_spill *sp)
 {
-	struct scst_spill *sp;
-
-	sp = mempool_alloc(st->spill_pool, GFP_ATOMIC | __GFP_NOWARN);
-	if (unlikely(!sp)) {
-		__this_cpu_inc(st->stats->spill_failures);
-		return -ENOMEM;
-	}
-	sp->msg = *msg;
 	spin_lock(&r->spill_lock);
 	list_add_tail(&sp->node, &r->spill);
 	/*
@@ -44,32 +37,101 @@ static int scst_ring_spill(struct scst_ep_state *st, struct scst_ring *r,
 	atomic_inc_return_release(&r->spilled);
 	spin_unlock(&r->spill_lock);
 	__this_cpu_inc(st->stats->spills);
-	return 0;
 }
 
-/* Called on r->cpu with IRQs off: the only producer of @r right now. */
-static int scst_ring_produce(struct scst_ep_state *st, struct scst_ring *r,
-			     const struct scst_msg *msg)
+/*
+ * Called on r->cpu with IRQs off: the only producer of @r right now. Put
+ * @msg in a free slot; false when it has to spill (ring full, or older
+ * messages already spilled).
+ */
+static bool scst_ring_put_slot(struct scst_ring *r, const struct scst_msg *msg)
 {
 	u32 head = r->head;
 	u32 used;
 
-	if (likely(!atomic_read(&r->spilled))) {
-		/*
-		 * Pairs with smp_store_release(&r->tail) in scst_ring_consume():
-		 * the handler of the message in the slot we reuse has returned.
-		 */
-		used = head - smp_load_acquire(&r->tail);
-		if (likely(used <= r->mask)) {
-			r->slots[head & r->mask] = *msg;
-			/* Pairs with smp_load_acquire(&r->head) in the consumer. */
-			smp_store_release(&r->head, head + 1);
-			if (unlikely(used + 1 > r->hwm))
-				r->hwm = used + 1;
-			return 0;
-		}
+	if (unlikely(atomic_read(&r->spilled)))
+		return false;
+	/*
+	 * Pairs with smp_store_release(&r->tail) in scst_ring_consume(): the
+	 * handler of the message in the slot we reuse has returned.
+	 */
+	used = head - smp_load_acquire(&r->tail);
+	if (unlikely(used > r->mask))
+		return false;
+	r->slots[head & r->mask] = *msg;
+	/* Pairs with smp_load_acquire(&r->head) in the consumer. */
+	smp_store_release(&r->head, head + 1);
+	if (unlikely(used + 1 > r->hwm))
+		r->hwm = used + 1;
+	return true;
+}
+
+static struct scst_spill *scst_spill_alloc(struct scst_ep_state *st,
+					   const struct scst_msg *msg)
+{
+	struct scst_spill *sp;
+
+	sp = mempool_alloc(st->spill_pool, GFP_ATOMIC | __GFP_NOWARN);
+	if (unlikely(!sp)) {
+		__this_cpu_inc(st->stats->spill_failures);
+		return NULL;
 	}
-	return scst_ring_spill(st, r, msg);
+	sp->msg = *msg;
+	return sp;
+}
+
+/* IRQs off, on r->cpu. */
+static int scst_ring_produce(struct scst_ep_state *st, struct scst_ring *r,
+			     const struct scst_msg *msg)
+{
+	struct scst_spill *sp;
+
+	if (likely(scst_ring_put_slot(r, msg)))
+		return 0;
+	sp = scst_spill_alloc(st, msg);
+	if (!sp)
+		return -ENOMEM;
+	scst_ring_link_spill(st, r, sp);
+	return 0;
+}
+
+/**
+ * scst_ring_put_spill() - queue a message held in a spill node
+ * @st: its endpoint, registered and not yet unpublished
+ * @sp: the node; the ring takes it, or it is freed
+ *
+ * For the messages a pool thread held back until its handler returned:
+ * they were accepted when sent, so this needs no memory and cannot fail.
+ */
+void scst_ring_put_spill(struct scst_ep_state *st, struct scst_spill *sp)
+{
+	struct scst_ring *r;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	r = this_cpu_ptr(st->rings);
+	if (scst_ring_put_slot(r, &sp->msg)) {
+		local_irq_restore(flags);
+		mempool_free(sp, st->spill_pool);
+		return;
+	}
+	scst_ring_link_spill(st, r, sp);
+	local_irq_restore(flags);
+}
+
+/*
+ * A pool thread's handler sending to its own endpoint: hold the message
+ * until the handler returns (struct scst_pool_thread says why).
+ */
+static int scst_bus_defer_self(struct scst_pool_thread *pt,
+			       const struct scst_msg *msg)
+{
+	struct scst_spill *sp = scst_spill_alloc(pt->st, msg);
+
+	if (!sp)
+		return -ENOMEM;
+	list_add_tail(&sp->node, &pt->deferred);
+	return 0;
 }
 
 /* Answer a scst_bus_call() directly; false if its caller already left. */
@@ -106,6 +168,7 @@ enum { SCST_SEND_WAKE, SCST_SEND_NOWAKE };
 static int __scst_bus_send(const struct scst_msg *msg, int wake)
 {
 	struct scst_ep_state *dst, *src = NULL;
+	struct scst_pool_thread *pt;
 	struct scst_bus_cpu *bc;
 	unsigned long flags;
 	bool pool;
@@ -166,7 +229,16 @@ static int __scst_bus_send(const struct scst_msg *msg, int wake)
 	 */
 	if (src)
 		__this_cpu_inc(src->stats->refs_out[msg->type]);
-	ret = scst_ring_produce(dst, this_cpu_ptr(dst->rings), msg);
+	pool = dst->ep->flags & SCST_EP_SLEEPS;
+	pt = pool ? scst_bus_current_pool_thread() : NULL;
+	if (pt && pt->st == dst) {
+		/* Queued, and the pool woken, when the handler returns. */
+		ret = scst_bus_defer_self(pt, msg);
+		pool = false;
+		wake = SCST_SEND_NOWAKE;
+	} else {
+		ret = scst_ring_produce(dst, this_cpu_ptr(dst->rings), msg);
+	}
 	if (unlikely(ret)) {
 		if (src)
 			__this_cpu_dec(src->stats->refs_out[msg->type]);
@@ -177,7 +249,6 @@ static int __scst_bus_send(const struct scst_msg *msg, int wake)
 	}
 	__this_cpu_inc(dst->stats->sent[msg->type]);
 
-	pool = dst->ep->flags & SCST_EP_SLEEPS;
 	if (!pool && wake == SCST_SEND_WAKE) {
 		bc = this_cpu_ptr(&scst_bus_cpu);
 		/*

@@ -16,8 +16,10 @@
  *   before the handler for the next message from the same CPU starts, on
  *   sleeping endpoints too. Messages from different CPUs are not ordered.
  * - Run to completion: a handler is never called from inside another
- *   handler. A message sent from a handler, to any endpoint including its
- *   own, is delivered after that handler returns.
+ *   handler, and an endpoint sees a message one of its handlers sent it
+ *   only after that handler returned (pools included: such messages are
+ *   held until the handler returns). Messages to other endpoints may be
+ *   handled at once, by another CPU or pool.
  * - Context: handlers of ordinary endpoints run on the CPU the message was
  *   sent from, with preemption disabled, in that CPU's bus thread or in a
  *   sender that called scst_bus_send_drain(); they must not sleep. Handlers

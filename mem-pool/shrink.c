@@ -139,9 +139,8 @@ void sgv_uncharge(struct scst_sgv_pool *pool, unsigned int nr_pages)
  */
 unsigned long sgv_shrinker_count(void)
 {
-	long n = atomic_long_read(&sgv_cached_pages);
-
-	return n > 0 ? n : 0;
+	/* Racy sum of increments and decrements: never report it negative. */
+	return max(atomic_long_read(&sgv_cached_pages), 0L);
 }
 
 static unsigned long sgv_shrink_count(struct shrinker *s,

@@ -378,9 +378,14 @@ bool scst_bus_is_pool_thread(void)
 	       kthread_func(current) == scst_bus_pool_thread;
 }
 
+/*
+ * The pool thread running this code, if it is one. Only in task context:
+ * in an interrupt, @current is whoever was interrupted, not the sender.
+ */
 struct scst_pool_thread *scst_bus_current_pool_thread(void)
 {
-	return scst_bus_is_pool_thread() ? kthread_data(current) : NULL;
+	return in_task() && scst_bus_is_pool_thread() ?
+	       kthread_data(current) : NULL;
 }
 
 int scst_bus_pool_start(struct scst_ep_state *st)

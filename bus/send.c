@@ -291,8 +291,9 @@ EXPORT_SYMBOL_GPL(scst_bus_send);
  */
 bool scst_bus_in_handler(void)
 {
-	return (in_task() && this_cpu_read(scst_bus_cpu.delivering)) ||
-	       scst_bus_is_pool_thread();
+	/* An interrupt is not inside the handler it interrupted. */
+	return in_task() && (this_cpu_read(scst_bus_cpu.delivering) ||
+			     scst_bus_is_pool_thread());
 }
 EXPORT_SYMBOL_GPL(scst_bus_in_handler);
 

@@ -18,9 +18,9 @@
 #include <linux/moduleparam.h>
 #include <linux/ptr_ring.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/timekeeping.h>
 #include <scst/bus.h>
+#include "../bench.h"
 
 static unsigned int nr_msgs = 1 << 19;
 module_param(nr_msgs, uint, 0444);
@@ -234,19 +234,6 @@ static u64 bench_parallel_bus(struct scst_msg *msgs, unsigned int n,
 		wait_for_completion(&w[i].done);
 	took = ktime_get_ns() - t0;
 	return started == nr_cpus ? took : 0;
-}
-
-static int bench_cmp_u64(const void *a, const void *b)
-{
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static u64 bench_median(u64 *v, unsigned int n)
-{
-	sort(v, n, sizeof(*v), bench_cmp_u64, NULL);
-	return v[n / 2];
 }
 
 /* Print "<ours> vs <peer>" as a cost ratio, tenths of a nanosecond. */

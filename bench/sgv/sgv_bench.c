@@ -21,9 +21,9 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/scatterlist.h>
-#include <linux/sort.h>
 #include <linux/timekeeping.h>
 #include <scst/sgv.h>
+#include "../bench.h"
 
 static unsigned int reps = 5;
 module_param(reps, uint, 0444);
@@ -87,19 +87,6 @@ static u64 bench_cached(struct scst_sgv_pool *pool, size_t size,
 		scst_sgv_free(buf);
 	}
 	return ktime_get_ns() - t0;
-}
-
-static int bench_cmp_u64(const void *a, const void *b)
-{
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static u64 bench_median(u64 *v, unsigned int n)
-{
-	sort(v, n, sizeof(*v), bench_cmp_u64, NULL);
-	return v[n / 2];
 }
 
 static int bench_size(struct scst_sgv_pool *pool, size_t size)

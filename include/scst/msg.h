@@ -47,6 +47,8 @@
 enum scst_ep_id {
 	/* mem-pool (scst_sgv): SGV buffer pools, flush requests */
 	SCST_EP_SGV,
+	/* core-cmd (scst_core): the SCSI target core */
+	SCST_EP_CORE,
 
 	/* KUnit suites and bench modules; never used by production code */
 	SCST_EP_TEST0,
@@ -75,6 +77,59 @@ enum scst_msg_type {
 	SCST_MSG_SGV_RELEASED,
 	/* sgv -> owner: flush done, sent after the flush's every SGV_RELEASED; no reference */
 	SCST_MSG_SGV_FLUSH_DONE,
+
+	/*
+	 * The command path (<scst/cmd.h>, <scst/fabric.h>, <scst/handler.h>).
+	 * "lends cmd": SCST_MSG_F_REF from the core; the reply returns it.
+	 */
+	/* fabric -> core: a new command {cmd}; hands it to the core; no reference */
+	SCST_MSG_CMD_NEW,
+	/* core -> handler: parse the CDB {cmd}; lends cmd */
+	SCST_MSG_CMD_PARSE,
+	/* handler -> core: reply to CMD_PARSE {cmd}; returns cmd */
+	SCST_MSG_CMD_PARSED,
+	/* core -> handler: supply the data buffer {cmd}; lends cmd */
+	SCST_MSG_CMD_ALLOC_BUF,
+	/* handler -> core: reply to CMD_ALLOC_BUF {cmd, error}; returns cmd */
+	SCST_MSG_CMD_BUF_READY,
+	/* core -> fabric: receive the write data into cmd->sg {cmd}; lends cmd */
+	SCST_MSG_CMD_XFER,
+	/* fabric -> core: reply to CMD_XFER {cmd, error}; returns cmd */
+	SCST_MSG_CMD_XFER_DONE,
+	/* core -> handler: execute {cmd}; lends cmd */
+	SCST_MSG_CMD_EXEC,
+	/* handler -> core: reply to CMD_EXEC, outcome in cmd {cmd}; returns cmd */
+	SCST_MSG_CMD_EXEC_DONE,
+	/* core -> fabric: send the response (or nothing if aborted) {cmd}; lends cmd */
+	SCST_MSG_CMD_RESPOND,
+	/* fabric -> core: reply to CMD_RESPOND; the core frees cmd {cmd}; returns cmd */
+	SCST_MSG_CMD_RESPONDED,
+	/* core -> fabric or handler: a cmd it holds was aborted {cmd}; no reference */
+	SCST_MSG_CMD_ABORT,
+	/* core -> handler: its buffer is unused {sg, buf_cookie}; no reference */
+	SCST_MSG_CMD_BUF_FREE,
+	/* fabric -> core: a new TMF {tmf}; hands it to the core; no reference */
+	SCST_MSG_TMF_NEW,
+	/* core -> handler: a reset reached its device {tmf, dev}; lends tmf */
+	SCST_MSG_TMF_EXEC,
+	/* handler -> core: reply to TMF_EXEC {tmf, error}; returns tmf */
+	SCST_MSG_TMF_EXEC_DONE,
+	/* core -> fabric: send tmf->response {tmf}; lends tmf */
+	SCST_MSG_TMF_RESPOND,
+	/* fabric -> core: reply to TMF_RESPOND; the core frees tmf {tmf}; returns tmf */
+	SCST_MSG_TMF_RESPONDED,
+	/* core -> handler: a session reaches a device {tgt_dev}; lends tgt_dev */
+	SCST_MSG_SESS_ATTACH,
+	/* handler -> core: reply to SESS_ATTACH {tgt_dev, error}; returns tgt_dev */
+	SCST_MSG_SESS_ATTACHED,
+	/* core -> handler: a session no longer reaches a device {tgt_dev}; lends tgt_dev */
+	SCST_MSG_SESS_DETACH,
+	/* handler -> core: reply to SESS_DETACH {tgt_dev}; returns tgt_dev */
+	SCST_MSG_SESS_DETACHED,
+	/* core -> fabric: a session is unregistered and freed {fabric_priv}; no reference */
+	SCST_MSG_SESS_GONE,
+	/* core -> fabric: a target is unregistered and freed {fabric_priv}; no reference */
+	SCST_MSG_TGT_GONE,
 
 	SCST_MSG_NR,
 };
@@ -138,6 +193,42 @@ struct scst_msg_sgv {
 	u8 cause;
 };
 
+struct scst_cmd;
+struct scst_tmf;
+struct scst_device;
+struct scst_tgt_dev;
+
+/**
+ * struct scst_msg_cmd - payload of SCST_MSG_CMD_* and SCST_MSG_TMF_*
+ * @cmd:        the command (CMD_*)
+ * @tmf:        the task management function (TMF_*)
+ * @dev:        TMF_EXEC: which of the handler's devices the reset reached
+ * @sg:         CMD_BUF_FREE: the buffer the handler supplied
+ * @buf_cookie: CMD_BUF_FREE: the cookie the handler set with it
+ * @error:      replies: 0, or -errno when the step failed (the core ends
+ *              the command with a CHECK CONDITION that says so)
+ */
+struct scst_msg_cmd {
+	struct scst_cmd *cmd;
+	struct scst_tmf *tmf;
+	struct scst_device *dev;
+	void *sg;
+	u64 buf_cookie;
+	s32 error;
+};
+
+/**
+ * struct scst_msg_sess - payload of SCST_MSG_SESS_* and SCST_MSG_TGT_GONE
+ * @tgt_dev:     ATTACH, ATTACHED, DETACH, DETACHED: the I_T_L nexus
+ * @fabric_priv: SESS_GONE, TGT_GONE: what the fabric registered it with
+ * @error:       ATTACHED: 0, or -errno to refuse the session the device
+ */
+struct scst_msg_sess {
+	struct scst_tgt_dev *tgt_dev;
+	void *fabric_priv;
+	s32 error;
+};
+
 #define SCST_MSG_PAYLOAD_SIZE	48
 
 /**
@@ -151,6 +242,8 @@ struct scst_msg_sgv {
  * @cookie:   request/reply match, set by scst_bus_request()
  * @test:     payload of PING, PONG and the TEST_* types
  * @sgv:      payload of the SGV_* types
+ * @cmd:      payload of the CMD_* and TMF_* types
+ * @sess:     payload of the SESS_* and TGT_* types
  * @raw:      the payload as words (tracing, copying)
  */
 struct scst_msg {
@@ -163,6 +256,8 @@ struct scst_msg {
 	union {
 		struct scst_msg_test test;
 		struct scst_msg_sgv sgv;
+		struct scst_msg_cmd cmd;
+		struct scst_msg_sess sess;
 		u64 raw[SCST_MSG_PAYLOAD_SIZE / sizeof(u64)];
 	};
 } __aligned(64);
@@ -171,6 +266,8 @@ static_assert(sizeof(struct scst_msg) == 64);
 static_assert(offsetof(struct scst_msg, raw) == 64 - SCST_MSG_PAYLOAD_SIZE);
 static_assert(sizeof(struct scst_msg_test) <= SCST_MSG_PAYLOAD_SIZE);
 static_assert(sizeof(struct scst_msg_sgv) <= SCST_MSG_PAYLOAD_SIZE);
+static_assert(sizeof(struct scst_msg_cmd) <= SCST_MSG_PAYLOAD_SIZE);
+static_assert(sizeof(struct scst_msg_sess) <= SCST_MSG_PAYLOAD_SIZE);
 
 /* Build a message header; the payload is left zeroed. */
 static inline void scst_msg_init(struct scst_msg *msg, enum scst_msg_type type,

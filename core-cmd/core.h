@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * SCST-NG core (scst_core): internal objects and the functions its files
+ * share. Fabrics and handlers see only <scst/fabric.h>, <scst/handler.h>
+ * and <scst/cmd.h>.
+ *
+ * Objects and who owns them:
+ *
+ *   core_fabric   a registered struct scst_fabric_ops
+ *   scst_tgt      a target port of a fabric; has a default group and named
+ *                 initiator groups (scst_acg), and sessions
+ *   scst_acg      a LUN set (core_lun: LUN -> device, read-only) and, for
+ *                 named groups, the initiator name patterns it serves
+ *   core_dev      a device (struct scst_device) of a registered handler
+ *   scst_session  an I_T nexus on a target; it reaches the LUNs of one acg
+ *                 through its core_tgt_devs (one per LUN: the I_T_L nexus)
+ *   core_cmd      a command (struct scst_cmd) and its state
+ *   core_tmf      a task management function (struct scst_tmf)
+ *
+ * Locking:
+ *
+ *   core_cfg_mutex    the configuration: every list of fabrics, handlers,
+ *                     devices, targets, groups, LUNs and initiator
+ *                     patterns, and sessions' membership in their target.
+ *                     Process context only (configfs, registration).
+ *   sess->lock        (spin, _bh) the session's commands: its command list,
+ *                     every core_tgt_dev's task set, each command's state
+ *                     and abort flag, the UA queues and ACA state of its
+ *                     tgt_devs. Never nested in another session's lock.
+ *   dev->lock         (spin, _bh) the device's SPC-2 reservation and its
+ *                     list of tgt_devs. Taken inside sess->lock, never
+ *                     the other way round.
+ *
+ *   A session's LUN table (sess->tgt_devs) is read under RCU on the data
+ *   path and changed under core_cfg_mutex; a core_tgt_dev is freed after
+ *   an RCU grace period once its last command is gone.
+ */
+#ifndef _SCST_CORE_H
+#define _SCST_CORE_H
+
+#include <linux/configfs.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <scst/bus.h>
+#include <scst/cmd.h>
+#include <scst/fabric.h>
+#include <scst/handler.h>
+#include <scst/sgv.h>
+
+#define CORE_NAME		"scst_core"
+
+extern struct mutex core_cfg_mutex;
+extern struct scst_endpoint core_ep;
+extern struct scst_sgv_pool *core_sgv_pool;
+/* Module parameters, in milliseconds (main.c) */
+extern unsigned int core_lend_timeout_ms;
+extern unsigned int core_teardown_timeout_ms;
+extern unsigned int core_attach_timeout_ms;
+
+/* -------------------------------------------------------------------- */
+/* Handlers and devices (device.c) */
+
+struct core_handler {
+	const struct scst_handler_ops *ops;
+	struct list_head node;		/* core_handlers */
+	struct list_head devs;		/* core_dev.handler_node */
+	struct config_group group;	/* handlers/<name>/ */
+};
+
+/**
+ * struct core_dev - a device as the core keeps it
+ * @dev:          what handlers see
+ * @handler:      its handler
+ * @node:         core_devs (all devices, unique names)
+ * @handler_node: core_handler.devs
+ * @enabled:      enable_device() succeeded and it was not disabled since
+ * @nr_luns:      LUN entries naming it (it cannot be disabled or removed)
+ * @lock:         @tgt_devs, @reserved_by
+ * @tgt_devs:     every I_T_L nexus that reaches it (core_tgt_dev.dev_node)
+ * @reserved_by:  the session holding its SPC-2 reservation, or NULL
+ * @group:        configfs handlers/<handler>/<name>/ (configfs-made only)
+ * @name:         storage for dev.name
+ */
+struct core_dev {
+	struct scst_device dev;
+	struct core_handler *handler;
+	struct list_head node;
+	struct list_head handler_node;
+	bool enabled;
+	unsigned int nr_luns;
+	spinlock_t lock;
+	struct list_head tgt_devs;
+	struct scst_session *reserved_by;
+	struct config_group group;
+	char name[SCST_NAME_MAX];
+};
+
+static inline struct core_dev *to_core_dev(struct scst_device *dev)
+{
+	return container_of(dev, struct core_dev, dev);
+}
+
+struct core_handler *core_handler_find(const char *name);
+struct core_dev *core_dev_find(const char *name);
+struct core_dev *core_dev_create(struct core_handler *h, const char *name);
+int core_dev_destroy(struct core_dev *cdev);
+int core_dev_set_enabled(struct core_dev *cdev, bool enable);
+
+/* -------------------------------------------------------------------- */
+/* Fabrics, targets, groups and LUNs (target.c, acg.c) */
+
+struct core_fabric {
+	const struct scst_fabric_ops *ops;
+	struct list_head node;		/* core_fabrics */
+	struct list_head tgts;		/* scst_tgt.fabric_node */
+	struct config_group group;	/* targets/<name>/ */
+};
+
+/**
+ * struct core_lun - one LUN of a group
+ * @lun:       its number
+ * @dev:       the device it maps to
+ * @read_only: write commands fail with DATA PROTECT
+ * @node:      scst_acg.luns, sorted by @lun
+ * @item:      configfs luns/<lun>/ (NULL for LUNs made by code)
+ */
+struct core_lun {
+	u64 lun;
+	struct core_dev *dev;
+	bool read_only;
+	struct list_head node;
+	struct config_group *item;
+};
+
+/* An initiator name, or a pattern with '*' and '?' */
+struct core_ini {
+	struct list_head node;		/* scst_acg.inis */
+	char name[SCST_NAME_MAX];
+};
+
+/**
+ * struct scst_acg - an access control group: a LUN set and who sees it
+ * @tgt:    its target
+ * @name:   "" for the target's default group
+ * @node:   scst_tgt.acgs (named groups only)
+ * @luns:   core_lun, sorted by number
+ * @inis:   core_ini; a session whose initiator name matches one of them
+ *          sees this group's LUNs instead of the default group's
+ * @group:  configfs ini_groups/<name>/ (named groups only)
+ */
+struct scst_acg {
+	struct scst_tgt *tgt;
+	char name[SCST_NAME_MAX];
+	struct list_head node;
+	struct list_head luns;
+	struct list_head inis;
+	struct config_group group;
+};
+
+/**
+ * struct scst_tgt - a target port
+ * @fabric:        its fabric
+ * @fabric_node:   core_fabric.tgts
+ * @name:          unique within the fabric
+ * @fabric_priv:   the fabric's
+ * @enabled:       sessions may register
+ * @removing:      scst_tgt_unregister() was called: no new sessions
+ * @by_configfs:   made by mkdir (removed by rmdir), else by the fabric
+ * @rel_tgt_port_id: SPC-4 relative target port identifier (1..65535)
+ * @default_acg:   LUNs of sessions no named group claims
+ * @acgs:          named groups
+ * @sessions:      scst_session.tgt_node
+ * @nr_sessions:   length of @sessions, including sessions unregistering
+ * @group:         configfs targets/<fabric>/<name>/
+ */
+struct scst_tgt {
+	struct core_fabric *fabric;
+	struct list_head fabric_node;
+	char name[SCST_NAME_MAX];
+	void *fabric_priv;
+	bool enabled;
+	bool removing;
+	bool by_configfs;
+	u16 rel_tgt_port_id;
+	struct scst_acg default_acg;
+	struct list_head acgs;
+	struct list_head sessions;
+	unsigned int nr_sessions;
+	struct config_group group;
+};
+
+struct core_fabric *core_fabric_find(const char *name);
+struct scst_tgt *core_tgt_find(struct core_fabric *fabric, const char *name);
+struct scst_tgt *core_tgt_create(struct core_fabric *fabric, const char *name,
+				 void *fabric_priv, bool by_configfs);
+int core_tgt_set_enabled(struct scst_tgt *tgt, bool enable);
+void core_tgt_remove(struct scst_tgt *tgt);
+/* A session ended; the target may be gone when this returns. */
+void core_tgt_sess_gone(struct scst_tgt *tgt);
+
+struct scst_acg *core_acg_find(struct scst_tgt *tgt, const char *name);
+struct scst_acg *core_acg_create(struct scst_tgt *tgt, const char *name);
+int core_acg_destroy(struct scst_acg *acg);
+int core_acg_add_ini(struct scst_acg *acg, const char *pattern);
+int core_acg_del_ini(struct scst_acg *acg, const char *pattern);
+int core_lun_add(struct scst_acg *acg, u64 lun, struct core_dev *dev,
+		 bool read_only);
+int core_lun_del(struct scst_acg *acg, u64 lun);
+struct core_lun *core_lun_find(struct scst_acg *acg, u64 lun);
+bool core_name_matches(const char *pattern, const char *name);
+struct scst_acg *core_acg_for_initiator(struct scst_tgt *tgt,
+					const char *initiator);
+
+/* -------------------------------------------------------------------- */
+/* Sessions and I_T_L nexuses (session.c, ua.c) */
+
+#define CORE_UA_MAX		16
+
+struct core_ua {
+	struct list_head node;
+	u8 key, asc, ascq;
+};
+
+/**
+ * struct core_tgt_dev - an I_T_L nexus
+ * @tgt_dev:     what handlers see
+ * @dev_node:    core_dev.tgt_devs
+ * @task_set:    its commands that entered the task set and have not
+ *               completed, in the order SAM defines (HEAD OF QUEUE ones
+ *               first); core_cmd.set_node
+ * @nr_tasks:    length of @task_set (the queue depth in use)
+ * @nr_ordered:  ORDERED commands in @task_set
+ * @nr_cmds:     commands that point at it, from LUN lookup to free
+ * @uas:         pending unit attentions, oldest first (core_ua)
+ * @nr_uas:      length of @uas
+ * @aca:         an ACA condition is established
+ * @attached:    the handler accepted SESS_ATTACH (or does not want it)
+ * @gone:        no longer in the session's LUN table: no new commands
+ * @rcu:         frees it after readers of the LUN table are done
+ */
+struct core_tgt_dev {
+	struct scst_tgt_dev tgt_dev;
+	struct list_head dev_node;
+	struct list_head task_set;
+	unsigned int nr_tasks;
+	unsigned int nr_ordered;
+	unsigned int nr_cmds;
+	struct list_head uas;
+	unsigned int nr_uas;
+	bool aca;
+	bool attached;
+	bool gone;
+	struct rcu_head rcu;
+};
+
+static inline struct core_tgt_dev *to_core_tgt_dev(struct scst_tgt_dev *td)
+{
+	return container_of(td, struct core_tgt_dev, tgt_dev);
+}
+
+/* Per-session counters, shown in configfs */
+struct core_sess_stats {
+	u64 cmds;
+	u64 read_bytes;
+	u64 write_bytes;
+	u64 errors;		/* ended with a status other than GOOD */
+	u64 aborted;
+	u64 tmfs;
+};
+
+enum core_sess_state {
+	CORE_SESS_ACTIVE,
+	CORE_SESS_UNREGISTERING,	/* no new commands; draining */
+};
+
+/**
+ * struct scst_session - an I_T nexus
+ * @tgt:          its target
+ * @tgt_node:     scst_tgt.sessions
+ * @initiator:    the initiator port name
+ * @transport_id: its SPC-4 TransportID, as the fabric gave it
+ * @transport_id_len: its length
+ * @fabric_priv:  the fabric's
+ * @acg:          the group whose LUNs it sees
+ * @tgt_devs:     LUN -> core_tgt_dev (RCU readers, core_cfg_mutex writers)
+ * @lock:         see the top of this file
+ * @cmds:         every command allocated on it and not yet freed
+ * @nr_cmds:      length of @cmds, plus TMFs not yet freed
+ * @state:        enum core_sess_state
+ * @gone_sent:    SESS_GONE was sent (exactly once)
+ * @stats:        counters
+ * @id:           unique, for configfs and logs
+ * @group:        configfs sessions/<id>/ (read-only)
+ * @unreg_work:   finishes the unregistration in process context
+ */
+struct scst_session {
+	struct scst_tgt *tgt;
+	struct list_head tgt_node;
+	char initiator[SCST_NAME_MAX];
+	u8 transport_id[SCST_TRANSPORT_ID_MAX];
+	unsigned int transport_id_len;
+	void *fabric_priv;
+	struct scst_acg *acg;
+	struct xarray tgt_devs;
+	spinlock_t lock;
+	struct list_head cmds;
+	unsigned int nr_cmds;
+	enum core_sess_state state;
+	bool gone_sent;
+	struct core_sess_stats stats;
+	u64 id;
+	struct config_group group;
+	struct work_struct unreg_work;
+};
+
+/* Rebuild the LUN tables of every session of @tgt after a change. */
+void core_tgt_update_sessions(struct scst_tgt *tgt);
+struct core_tgt_dev *core_tgt_dev_get(struct scst_session *sess, u64 lun);
+void core_tgt_dev_put(struct core_tgt_dev *td);
+/* A command or TMF of the session was freed (called with no lock held). */
+void core_sess_put(struct scst_session *sess);
+
+void core_ua_add(struct core_tgt_dev *td, u8 key, u8 asc, u8 ascq);
+void core_ua_add_dev(struct core_dev *cdev, struct core_tgt_dev *except,
+		     u8 key, u8 asc, u8 ascq);
+void core_ua_add_tgt(struct scst_tgt *tgt, u8 key, u8 asc, u8 ascq);
+bool core_ua_take(struct core_tgt_dev *td, u8 *key, u8 *asc, u8 *ascq);
+bool core_ua_peek(struct core_tgt_dev *td, u8 *key, u8 *asc, u8 *ascq);
+void core_ua_clear(struct core_tgt_dev *td, u8 asc, u8 ascq);
+void core_ua_free_all(struct core_tgt_dev *td);
+
+/* -------------------------------------------------------------------- */
+/* Commands (cmd.c, task_set.c, local.c) */
+
+enum core_cmd_state {
+	CORE_CMD_NEW,		/* allocated, not submitted */
+	CORE_CMD_PARSE,		/* lent to the handler: CMD_PARSE */
+	CORE_CMD_ALLOC,		/* lent to the handler: CMD_ALLOC_BUF */
+	CORE_CMD_XFER,		/* lent to the fabric: CMD_XFER */
+	CORE_CMD_WAIT,		/* in the task set, waiting for its turn */
+	CORE_CMD_EXEC,		/* lent to the handler: CMD_EXEC */
+	CORE_CMD_RESPOND,	/* lent to the fabric: CMD_RESPOND */
+	CORE_CMD_NR,
+};
+
+/**
+ * struct core_cmd - a command as the core keeps it
+ * @cmd:       what fabrics and handlers see
+ * @sess_node: scst_session.cmds
+ * @set_node:  core_tgt_dev.task_set, while in the task set
+ * @td:        its I_T_L nexus (a reference, core_tgt_dev.nr_cmds), or NULL
+ * @op:        its CDB table entry (cdb.h), NULL when unknown
+ * @state:     enum core_cmd_state
+ * @in_set:    entered the task set (counts in nr_tasks)
+ * @completed: its outcome is final: aborting it now changes nothing
+ * @abort_tmf: the TMF that aborted it, whose response waits for it
+ * @aborted_by_other: aborted by a TMF from another I_T nexus (TAS, UA)
+ * @buf:       its SGV buffer, when the core allocated it
+ * @lent_at:   jiffies when it was last lent (lost-reply watchdog)
+ * @reported:  the watchdog has reported it for the current lend
+ */
+struct core_cmd {
+	struct scst_cmd cmd;
+	struct list_head sess_node;
+	struct list_head set_node;
+	struct core_tgt_dev *td;
+	const struct scst_cdb_op *op;
+	u8 state;
+	bool in_set;
+	bool completed;
+	bool aborted_by_other;
+	bool reported;
+	struct core_tmf *abort_tmf;
+	struct scst_sgv_buf *buf;
+	unsigned long lent_at;
+};
+
+static inline struct core_cmd *to_core_cmd(struct scst_cmd *cmd)
+{
+	return container_of(cmd, struct core_cmd, cmd);
+}
+
+const char *core_cmd_state_name(unsigned int state);
+/* Finish @cc now with the status and sense already set in it. */
+void core_cmd_finish(struct core_cmd *cc);
+void core_cmd_set_sense_sks(struct core_cmd *cc, u8 key, u8 asc, u8 ascq,
+			    bool cdb_field, u16 byte, int bit);
+/* Called by the task set when a waiting command may execute. */
+void core_cmd_exec(struct core_cmd *cc);
+/* Execute a command the core handles itself (local.c); ends it. */
+void core_local_exec(struct core_cmd *cc);
+/* INQUIRY and REPORT LUNS to a LUN the session does not have (local.c) */
+bool core_local_no_lun(struct core_cmd *cc);
+/* Allowed under another nexus's SPC-2 reservation? (local.c) */
+bool core_reservation_allows(struct core_cmd *cc);
+void core_reservation_drop_sess(struct core_dev *cdev,
+				struct scst_session *sess);
+void core_reservation_clear(struct core_dev *cdev);
+
+/* Task set (task_set.c); all with sess->lock held. */
+enum core_admit {
+	CORE_ADMIT_RUN,		/* may execute at once */
+	CORE_ADMIT_WAIT,	/* entered the task set, must wait */
+	CORE_ADMIT_REFUSED,	/* status set (TASK SET FULL, ACA ACTIVE...) */
+};
+enum core_admit core_task_admit(struct core_cmd *cc);
+bool core_task_may_run(struct core_cmd *cc);
+/* Leave the task set; returns true if waiting commands may now run. */
+bool core_task_leave(struct core_cmd *cc);
+/* Move every command of @td that may run now to @runnable. */
+void core_task_collect_runnable(struct core_tgt_dev *td,
+				struct list_head *runnable);
+
+/* -------------------------------------------------------------------- */
+/* Task management (tmf.c) */
+
+/**
+ * struct core_tmf - a TMF as the core keeps it
+ * @tmf:      what the fabric sees
+ * @pending:  aborted commands whose end the response waits for
+ * @node:     for the watchdog
+ * @lent_at:  jiffies when it was lent (TMF_EXEC, TMF_RESPOND) or started
+ * @handler_pending: TMF_EXEC replies outstanding
+ * @reported: the watchdog reported it
+ */
+struct core_tmf {
+	struct scst_tmf tmf;
+	unsigned int pending;
+	unsigned int handler_pending;
+	struct list_head node;
+	unsigned long lent_at;
+	bool reported;
+};
+
+static inline struct core_tmf *to_core_tmf(struct scst_tmf *tmf)
+{
+	return container_of(tmf, struct core_tmf, tmf);
+}
+
+/* An aborted command that a TMF waits for has ended (sess->lock held). */
+void core_tmf_cmd_done(struct core_tmf *ct);
+/* Abort every command of @sess (session teardown: I_T nexus loss). */
+void core_abort_sess(struct scst_session *sess);
+
+/* -------------------------------------------------------------------- */
+/* Sending (cmd.c): lend to a fabric or handler, and never lose it. */
+
+void core_lend_cmd(struct core_cmd *cc, enum scst_msg_type type,
+		   enum scst_ep_id dst, u8 state);
+void core_send_notice(struct scst_msg *msg);
+
+/* Watchdog (watchdog.c): reports lends that exceed core_lend_timeout_ms. */
+int core_watchdog_init(void);
+void core_watchdog_exit(void);
+void core_report_sess_cmds(struct scst_session *sess, const char *why);
+
+/* configfs (configfs.c) */
+int core_configfs_init(void);
+void core_configfs_exit(void);
+int core_cfs_handler_add(struct core_handler *h);
+void core_cfs_handler_del(struct core_handler *h);
+int core_cfs_fabric_add(struct core_fabric *f);
+void core_cfs_fabric_del(struct core_fabric *f);
+void core_cfs_sess_add(struct scst_session *sess);
+void core_cfs_sess_del(struct scst_session *sess);
+
+/* Rate-limited log line, prefixed with the module's name. */
+#define core_warn(fmt, ...) \
+	pr_warn_ratelimited(CORE_NAME ": " fmt, ##__VA_ARGS__)
+
+#endif /* _SCST_CORE_H */

@@ -34,11 +34,23 @@
  *   A session's LUN table (sess->tgt_devs) is read under RCU on the data
  *   path and changed under core_cfg_mutex; a core_tgt_dev is freed after
  *   an RCU grace period once its last command is gone.
+ *
+ *   The core_* configuration functions below expect core_cfg_mutex held
+ *   (lockdep-checked); the exported scst_* ones take it themselves.
+ *
+ * configfs (configfs*.c) keeps its own objects (config groups) and links
+ * them to model objects through the @cfs fields: the model never embeds a
+ * config_group, so neither lifetime depends on the other. A configfs
+ * object reaches its model object only under core_cfg_mutex, through a
+ * pointer the model clears (core_cfs_*_unlink(), called with the mutex
+ * held) before it frees the object. Groups the kernel side adds or
+ * removes (fabric-made targets, sessions) are registered and unregistered
+ * by the core_cfs_*_add()/_del() hooks with no core lock held, because
+ * configfs takes its directory locks before calling into us.
  */
 #ifndef _SCST_CORE_H
 #define _SCST_CORE_H
 
-#include <linux/configfs.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -55,6 +67,7 @@
 #define CORE_NAME		"scst_core"
 
 extern struct mutex core_cfg_mutex;
+extern struct workqueue_struct *core_wq;
 extern struct scst_endpoint core_ep;
 extern struct scst_sgv_pool *core_sgv_pool;
 /* Module parameters, in milliseconds (main.c) */
@@ -69,7 +82,7 @@ struct core_handler {
 	const struct scst_handler_ops *ops;
 	struct list_head node;		/* core_handlers */
 	struct list_head devs;		/* core_dev.handler_node */
-	struct config_group group;	/* handlers/<name>/ */
+	void *cfs;			/* handlers/<name>/ */
 };
 
 /**
@@ -83,7 +96,7 @@ struct core_handler {
  * @lock:         @tgt_devs, @reserved_by
  * @tgt_devs:     every I_T_L nexus that reaches it (core_tgt_dev.dev_node)
  * @reserved_by:  the session holding its SPC-2 reservation, or NULL
- * @group:        configfs handlers/<handler>/<name>/ (configfs-made only)
+ * @cfs:          its configfs object (configfs.c), or NULL
  * @name:         storage for dev.name
  */
 struct core_dev {
@@ -96,7 +109,7 @@ struct core_dev {
 	spinlock_t lock;
 	struct list_head tgt_devs;
 	struct scst_session *reserved_by;
-	struct config_group group;
+	void *cfs;
 	char name[SCST_NAME_MAX];
 };
 
@@ -118,7 +131,7 @@ struct core_fabric {
 	const struct scst_fabric_ops *ops;
 	struct list_head node;		/* core_fabrics */
 	struct list_head tgts;		/* scst_tgt.fabric_node */
-	struct config_group group;	/* targets/<name>/ */
+	void *cfs;			/* targets/<name>/ */
 };
 
 /**
@@ -127,14 +140,14 @@ struct core_fabric {
  * @dev:       the device it maps to
  * @read_only: write commands fail with DATA PROTECT
  * @node:      scst_acg.luns, sorted by @lun
- * @item:      configfs luns/<lun>/ (NULL for LUNs made by code)
+ * @cfs:       its configfs object, or NULL
  */
 struct core_lun {
 	u64 lun;
 	struct core_dev *dev;
 	bool read_only;
 	struct list_head node;
-	struct config_group *item;
+	void *cfs;
 };
 
 /* An initiator name, or a pattern with '*' and '?' */
@@ -151,7 +164,7 @@ struct core_ini {
  * @luns:   core_lun, sorted by number
  * @inis:   core_ini; a session whose initiator name matches one of them
  *          sees this group's LUNs instead of the default group's
- * @group:  configfs ini_groups/<name>/ (named groups only)
+ * @cfs:    its configfs object, or NULL
  */
 struct scst_acg {
 	struct scst_tgt *tgt;
@@ -159,7 +172,7 @@ struct scst_acg {
 	struct list_head node;
 	struct list_head luns;
 	struct list_head inis;
-	struct config_group group;
+	void *cfs;
 };
 
 /**
@@ -176,7 +189,7 @@ struct scst_acg {
  * @acgs:          named groups
  * @sessions:      scst_session.tgt_node
  * @nr_sessions:   length of @sessions, including sessions unregistering
- * @group:         configfs targets/<fabric>/<name>/
+ * @cfs:           its configfs object, or NULL
  */
 struct scst_tgt {
 	struct core_fabric *fabric;
@@ -191,7 +204,7 @@ struct scst_tgt {
 	struct list_head acgs;
 	struct list_head sessions;
 	unsigned int nr_sessions;
-	struct config_group group;
+	void *cfs;
 };
 
 struct core_fabric *core_fabric_find(const char *name);
@@ -295,7 +308,7 @@ enum core_sess_state {
  * @gone_sent:    SESS_GONE was sent (exactly once)
  * @stats:        counters
  * @id:           unique, for configfs and logs
- * @group:        configfs sessions/<id>/ (read-only)
+ * @cfs:          its configfs object (read-only view), or NULL
  * @unreg_work:   finishes the unregistration in process context
  */
 struct scst_session {
@@ -314,7 +327,7 @@ struct scst_session {
 	bool gone_sent;
 	struct core_sess_stats stats;
 	u64 id;
-	struct config_group group;
+	void *cfs;
 	struct work_struct unreg_work;
 };
 
@@ -454,20 +467,47 @@ void core_lend_cmd(struct core_cmd *cc, enum scst_msg_type type,
 		   enum scst_ep_id dst, u8 state);
 void core_send_notice(struct scst_msg *msg);
 
+/* Bus handlers of the core endpoint (cmd.c, tmf.c, session.c) */
+void core_on_cmd_new(struct scst_endpoint *ep, const struct scst_msg *msg);
+void core_on_cmd_parsed(struct scst_endpoint *ep, const struct scst_msg *msg);
+void core_on_cmd_buf_ready(struct scst_endpoint *ep, const struct scst_msg *msg);
+void core_on_cmd_xfer_done(struct scst_endpoint *ep, const struct scst_msg *msg);
+void core_on_cmd_exec_done(struct scst_endpoint *ep, const struct scst_msg *msg);
+void core_on_cmd_responded(struct scst_endpoint *ep, const struct scst_msg *msg);
+void core_on_tmf_new(struct scst_endpoint *ep, const struct scst_msg *msg);
+void core_on_tmf_exec_done(struct scst_endpoint *ep, const struct scst_msg *msg);
+void core_on_tmf_responded(struct scst_endpoint *ep, const struct scst_msg *msg);
+void core_on_sess_attached(struct scst_endpoint *ep, const struct scst_msg *msg);
+void core_on_sess_detached(struct scst_endpoint *ep, const struct scst_msg *msg);
+
+int core_cmd_cache_init(void);
+void core_cmd_cache_exit(void);
+
 /* Watchdog (watchdog.c): reports lends that exceed core_lend_timeout_ms. */
-int core_watchdog_init(void);
+void core_watchdog_init(void);
 void core_watchdog_exit(void);
 void core_report_sess_cmds(struct scst_session *sess, const char *why);
 
-/* configfs (configfs.c) */
+/*
+ * configfs (configfs*.c). _add()/_del(): process context, no core lock
+ * held; _add() may fail only for handlers and fabrics (registration then
+ * fails). _unlink(): core_cfg_mutex held, just before the model frees the
+ * object: configfs must not reach it afterwards.
+ */
 int core_configfs_init(void);
 void core_configfs_exit(void);
 int core_cfs_handler_add(struct core_handler *h);
 void core_cfs_handler_del(struct core_handler *h);
 int core_cfs_fabric_add(struct core_fabric *f);
 void core_cfs_fabric_del(struct core_fabric *f);
+void core_cfs_tgt_add(struct scst_tgt *tgt);		/* fabric-made targets */
+void core_cfs_tgt_del(struct scst_tgt *tgt);
 void core_cfs_sess_add(struct scst_session *sess);
 void core_cfs_sess_del(struct scst_session *sess);
+void core_cfs_dev_unlink(struct core_dev *cdev);
+void core_cfs_tgt_unlink(struct scst_tgt *tgt);
+void core_cfs_acg_unlink(struct scst_acg *acg);
+void core_cfs_lun_unlink(struct core_lun *lun);
 
 /* Rate-limited log line, prefixed with the module's name. */
 #define core_warn(fmt, ...) \

@@ -104,7 +104,7 @@ extern const unsigned int scst_cdb_nr_ops;
 /*
  * REPORT SUPPORTED OPERATION CODES (SPC-4 6.35) for a device of @type,
  * into @buf (at most @len bytes); returns the full length of the data, or
- * -EINVAL with *err_byte/*err_bit set for a bad CDB field, or -EOPNOTSUPP
+ * -EINVAL with *err_byte and *err_bit set for a bad CDB field, or -EOPNOTSUPP
  * when one command was asked for in a way that must fail (reporting
  * option 1 for an opcode with service actions...).
  */

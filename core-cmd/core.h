@@ -51,6 +51,7 @@
 #ifndef _SCST_CORE_H
 #define _SCST_CORE_H
 
+#include <kunit/visibility.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -92,9 +93,11 @@ struct core_handler {
  * @node:         core_devs (all devices, unique names)
  * @handler_node: core_handler.devs
  * @enabled:      enable_device() succeeded and it was not disabled since
+ * @pinned:       made by configfs: holds a reference on the handler module
  * @nr_luns:      LUN entries naming it (it cannot be disabled or removed)
- * @lock:         @tgt_devs, @reserved_by
- * @tgt_devs:     every I_T_L nexus that reaches it (core_tgt_dev.dev_node)
+ * @lock:         @reserved_by, and writers of @tgt_devs
+ * @tgt_devs:     every I_T_L nexus that reaches it (core_tgt_dev.dev_node);
+ *                an RCU list: readers (task management, UAs) need no lock
  * @reserved_by:  the session holding its SPC-2 reservation, or NULL
  * @cfs:          its configfs object (configfs.c), or NULL
  * @name:         storage for dev.name
@@ -105,6 +108,7 @@ struct core_dev {
 	struct list_head node;
 	struct list_head handler_node;
 	bool enabled;
+	bool pinned;
 	unsigned int nr_luns;
 	spinlock_t lock;
 	struct list_head tgt_devs;
@@ -120,7 +124,9 @@ static inline struct core_dev *to_core_dev(struct scst_device *dev)
 
 struct core_handler *core_handler_find(const char *name);
 struct core_dev *core_dev_find(const char *name);
-struct core_dev *core_dev_create(struct core_handler *h, const char *name);
+struct core_dev *core_dev_create(struct core_handler *h, const char *name,
+				 bool pinned);
+bool core_name_valid(const char *name);
 int core_dev_destroy(struct core_dev *cdev);
 int core_dev_set_enabled(struct core_dev *cdev, bool enable);
 
@@ -226,6 +232,7 @@ int core_lun_add(struct scst_acg *acg, u64 lun, struct core_dev *dev,
 int core_lun_del(struct scst_acg *acg, u64 lun);
 struct core_lun *core_lun_find(struct scst_acg *acg, u64 lun);
 bool core_name_matches(const char *pattern, const char *name);
+void core_acg_free(struct scst_acg *acg);
 struct scst_acg *core_acg_for_initiator(struct scst_tgt *tgt,
 					const char *initiator);
 
@@ -248,12 +255,18 @@ struct core_ua {
  *               first); core_cmd.set_node
  * @nr_tasks:    length of @task_set (the queue depth in use)
  * @nr_ordered:  ORDERED commands in @task_set
+ * @nr_waiting:  commands of @task_set in CORE_CMD_WAIT
  * @nr_cmds:     commands that point at it, from LUN lookup to free
  * @uas:         pending unit attentions, oldest first (core_ua)
  * @nr_uas:      length of @uas
  * @aca:         an ACA condition is established
+ * @ua_lock:     @uas and @nr_uas; taken alone or inside sess->lock or
+ *               dev->lock (never takes another lock itself)
  * @attached:    the handler accepted SESS_ATTACH (or does not want it)
  * @gone:        no longer in the session's LUN table: no new commands
+ * @attach_late, @detach_late: the handler has not answered SESS_ATTACH or
+ *               SESS_DETACH in time; the nexus waits in sess->limbo
+ * @dying_node:  on the reaper's list, or sess->limbo
  * @rcu:         frees it after readers of the LUN table are done
  */
 struct core_tgt_dev {
@@ -262,12 +275,17 @@ struct core_tgt_dev {
 	struct list_head task_set;
 	unsigned int nr_tasks;
 	unsigned int nr_ordered;
+	unsigned int nr_waiting;
 	unsigned int nr_cmds;
 	struct list_head uas;
 	unsigned int nr_uas;
+	spinlock_t ua_lock;
 	bool aca;
 	bool attached;
 	bool gone;
+	bool attach_late;
+	bool detach_late;
+	struct list_head dying_node;
 	struct rcu_head rcu;
 };
 
@@ -305,11 +323,18 @@ enum core_sess_state {
  * @cmds:         every command allocated on it and not yet freed
  * @nr_cmds:      length of @cmds, plus TMFs not yet freed
  * @state:        enum core_sess_state
- * @gone_sent:    SESS_GONE was sent (exactly once)
+ * @silent:       registration failed: no SESS_GONE
+ * @cfs_deleted:  core_cfs_sess_del() was called
+ * @limbo:        nexuses waiting for a late handler reply (dying_node)
+ * @nr_limbo:     late handler replies still out (under @lock)
+ * @unreg_started: jiffies when teardown started (reports)
+ * @unreg_report_at: jiffies of the watchdog's next teardown report
+ * @all_node:     core_sessions, every session (watchdog)
  * @stats:        counters
  * @id:           unique, for configfs and logs
  * @cfs:          its configfs object (read-only view), or NULL
  * @unreg_work:   finishes the unregistration in process context
+ * @rcu:          frees it after readers of devices' nexus lists
  */
 struct scst_session {
 	struct scst_tgt *tgt;
@@ -324,11 +349,18 @@ struct scst_session {
 	struct list_head cmds;
 	unsigned int nr_cmds;
 	enum core_sess_state state;
-	bool gone_sent;
+	bool silent;
+	bool cfs_deleted;
+	struct list_head limbo;
+	unsigned int nr_limbo;
+	unsigned long unreg_started;
+	unsigned long unreg_report_at;
+	struct list_head all_node;
 	struct core_sess_stats stats;
 	u64 id;
 	void *cfs;
 	struct work_struct unreg_work;
+	struct rcu_head rcu;
 };
 
 /* Rebuild the LUN tables of every session of @tgt after a change. */
@@ -337,6 +369,9 @@ struct core_tgt_dev *core_tgt_dev_get(struct scst_session *sess, u64 lun);
 void core_tgt_dev_put(struct core_tgt_dev *td);
 /* A command or TMF of the session was freed (called with no lock held). */
 void core_sess_put(struct scst_session *sess);
+void core_sess_unregister_locked(struct scst_session *sess);
+void core_sess_unreg_fn(struct work_struct *work);
+void core_sess_for_each(void (*fn)(struct scst_session *sess));
 
 void core_ua_add(struct core_tgt_dev *td, u8 key, u8 asc, u8 ascq);
 void core_ua_add_dev(struct core_dev *cdev, struct core_tgt_dev *except,
@@ -371,7 +406,10 @@ enum core_cmd_state {
  * @state:     enum core_cmd_state
  * @in_set:    entered the task set (counts in nr_tasks)
  * @completed: its outcome is final: aborting it now changes nothing
- * @abort_tmf: the TMF that aborted it, whose response waits for it
+ * @abort_tmf: the TMFs whose responses wait for it (the first two)
+ * @run_node:  on a caller's list of commands to run or end now
+ * @submitted: the fabric submitted it (TMFs can name it)
+ * @handler_buf: its buffer came from the handler (CMD_BUF_FREE)
  * @aborted_by_other: aborted by a TMF from another I_T nexus (TAS, UA)
  * @buf:       its SGV buffer, when the core allocated it
  * @lent_at:   jiffies when it was last lent (lost-reply watchdog)
@@ -388,7 +426,10 @@ struct core_cmd {
 	bool completed;
 	bool aborted_by_other;
 	bool reported;
-	struct core_tmf *abort_tmf;
+	struct core_tmf *abort_tmf[2];
+	struct list_head run_node;
+	bool submitted;
+	bool handler_buf;
 	struct scst_sgv_buf *buf;
 	unsigned long lent_at;
 };
@@ -434,19 +475,20 @@ void core_task_collect_runnable(struct core_tgt_dev *td,
 
 /**
  * struct core_tmf - a TMF as the core keeps it
- * @tmf:      what the fabric sees
- * @pending:  aborted commands whose end the response waits for
- * @node:     for the watchdog
- * @lent_at:  jiffies when it was lent (TMF_EXEC, TMF_RESPOND) or started
- * @handler_pending: TMF_EXEC replies outstanding
- * @reported: the watchdog reported it
+ * @tmf:        what the fabric sees
+ * @pending:    what the response waits for: aborted commands not yet
+ *              freed, TMF_EXEC replies, and 1 until it was processed
+ * @work:       runs it in core_wq
+ * @lent_at:    jiffies when it was submitted, or lent for its response
+ * @responding: lent to the fabric with TMF_RESPOND
+ * @reported:   the watchdog reported it
  */
 struct core_tmf {
 	struct scst_tmf tmf;
-	unsigned int pending;
-	unsigned int handler_pending;
-	struct list_head node;
+	atomic_t pending;
+	struct work_struct work;
 	unsigned long lent_at;
+	bool responding;
 	bool reported;
 };
 
@@ -455,8 +497,11 @@ static inline struct core_tmf *to_core_tmf(struct scst_tmf *tmf)
 	return container_of(tmf, struct core_tmf, tmf);
 }
 
-/* An aborted command that a TMF waits for has ended (sess->lock held). */
+/* Something the TMF's response waits for is done (any context). */
 void core_tmf_cmd_done(struct core_tmf *ct);
+void core_qerr_abort(struct core_cmd *cc);
+int core_tmf_cache_init(void);
+void core_tmf_cache_exit(void);
 /* Abort every command of @sess (session teardown: I_T nexus loss). */
 void core_abort_sess(struct scst_session *sess);
 
@@ -466,6 +511,30 @@ void core_abort_sess(struct scst_session *sess);
 void core_lend_cmd(struct core_cmd *cc, enum scst_msg_type type,
 		   enum scst_ep_id dst, u8 state);
 void core_send_notice(struct scst_msg *msg);
+void core_retry_exit(void);
+
+/*
+ * Hooks where persistent reservations and ALUA plug in (SPC-4 5.13, 5.16).
+ * Until they land: PERSISTENT RESERVE IN/OUT are unsupported opcodes (the
+ * initiator sees INVALID COMMAND OPERATION CODE, as from a device without
+ * PR), and with no target port groups every port is active/optimized.
+ */
+static inline bool core_pr_allows(struct core_cmd *cc)
+{
+	u8 op = cc->cmd.cdb[0];
+
+	if (op == 0x5e || op == 0x5f) {
+		core_cmd_set_sense_sks(cc, SCST_KEY_ILLEGAL_REQUEST, 0x20, 0x00,
+				       true, 0, -1);
+		return false;
+	}
+	return true;
+}
+
+static inline bool core_alua_allows(struct core_cmd *cc)
+{
+	return true;
+}
 
 /* Bus handlers of the core endpoint (cmd.c, tmf.c, session.c) */
 void core_on_cmd_new(struct scst_endpoint *ep, const struct scst_msg *msg);
@@ -508,6 +577,7 @@ void core_cfs_dev_unlink(struct core_dev *cdev);
 void core_cfs_tgt_unlink(struct scst_tgt *tgt);
 void core_cfs_acg_unlink(struct scst_acg *acg);
 void core_cfs_lun_unlink(struct core_lun *lun);
+void core_cfs_sess_unlink(struct scst_session *sess);
 
 /* Rate-limited log line, prefixed with the module's name. */
 #define core_warn(fmt, ...) \

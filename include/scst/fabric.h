@@ -84,6 +84,7 @@ void scst_fabric_unregister(const struct scst_fabric_ops *ops);
 struct scst_tgt *scst_tgt_register(const struct scst_fabric_ops *ops,
 				   const char *name, void *fabric_priv);
 void scst_tgt_unregister(struct scst_tgt *tgt);
+int scst_tgt_enable(struct scst_tgt *tgt, bool enable);
 void *scst_tgt_fabric_priv(const struct scst_tgt *tgt);
 const char *scst_tgt_name(const struct scst_tgt *tgt);
 void scst_tgt_set_fabric_priv(struct scst_tgt *tgt, void *priv);

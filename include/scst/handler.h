@@ -25,7 +25,7 @@
  *                           the message holds its sg and cookie only
  *   SCST_MSG_TMF_EXEC       (SCST_HANDLER_TMF) a LUN, I_T nexus or target
  *                           reset reached one of its devices: reset the
- *                           device's state; scst_tmf_exec_done(tmf)
+ *                           device's state; scst_tmf_exec_done(msg, 0 or -errno)
  *   SCST_MSG_SESS_ATTACH    (SCST_HANDLER_SESSIONS) a session can now reach
  *                           a device: set up per-nexus state in
  *                           tgt_dev->handler_priv; reply with
@@ -153,7 +153,7 @@ void scst_dev_set_capacity(struct scst_device *dev, u64 nr_blocks);
 void scst_cmd_parsed(struct scst_cmd *cmd);
 void scst_cmd_buf_ready(struct scst_cmd *cmd, int error);
 void scst_cmd_exec_done(struct scst_cmd *cmd);
-void scst_tmf_exec_done(struct scst_tmf *tmf, int error);
+void scst_tmf_exec_done(const struct scst_msg *exec, int error);
 void scst_sess_attached(const struct scst_msg *attach, int error);
 void scst_sess_detached(const struct scst_msg *detach);
 

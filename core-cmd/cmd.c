@@ -20,6 +20,7 @@
 #include "sense.h"
 
 static struct kmem_cache *core_cmd_cache;
+static atomic64_t core_cmd_ids = ATOMIC64_INIT(0);
 
 static const char * const core_cmd_state_names[] = {
 	[CORE_CMD_NEW]		= "NEW",
@@ -245,6 +246,7 @@ struct scst_cmd *scst_cmd_alloc(struct scst_session *sess, u64 lun,
 	if (!cc)
 		return ERR_PTR(-ENOMEM);
 	cc->cmd.sess = sess;
+	cc->cmd.id = atomic64_inc_return(&core_cmd_ids);
 	cc->cmd.lun = lun;
 	memcpy(cc->cmd.cdb, cdb, cdb_len);
 	cc->cmd.cdb_len = cdb_len;
@@ -497,7 +499,14 @@ void core_on_cmd_new(struct scst_endpoint *ep, const struct scst_msg *msg)
 
 	spin_lock_bh(&sess->lock);
 	sess->stats.cmds++;
+	/* Submitted after the session's teardown began: never run it. */
+	if (sess->state != CORE_SESS_ACTIVE)
+		cmd->aborted = true;
 	spin_unlock_bh(&sess->lock);
+	if (cmd->aborted) {
+		core_cmd_finish(cc);
+		return;
+	}
 
 	td = core_tgt_dev_get(sess, cmd->lun);
 	cc->td = td;

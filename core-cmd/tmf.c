@@ -184,6 +184,7 @@ static bool core_abort_cmd(struct core_cmd *cc, struct core_tmf *ct,
 		scst_msg_init(&hint, SCST_MSG_CMD_ABORT, SCST_EP_CORE,
 			      cmd->sess->tgt->fabric->ops->ep);
 		hint.cmd.cmd = cmd;
+		hint.cmd.buf_cookie = cmd->id;
 		core_send_notice(&hint);
 		break;
 	case CORE_CMD_PARSE:
@@ -193,6 +194,7 @@ static bool core_abort_cmd(struct core_cmd *cc, struct core_tmf *ct,
 			scst_msg_init(&hint, SCST_MSG_CMD_ABORT, SCST_EP_CORE,
 				      cmd->dev->handler->ep);
 			hint.cmd.cmd = cmd;
+			hint.cmd.buf_cookie = cmd->id;
 			core_send_notice(&hint);
 		}
 		break;

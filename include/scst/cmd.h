@@ -76,8 +76,12 @@ enum scst_task_attr {
 /**
  * struct scst_cmd - one SCSI command
  *
+ * Set by scst_cmd_alloc():
+ * @sess:          the I_T nexus it came on
+ * @id:            unique while the core runs: CMD_ABORT names the
+ *                 command by pointer and id (see <scst/fabric.h>)
+ *
  * Set by the fabric between scst_cmd_alloc() and scst_cmd_submit():
- * @sess:          the I_T nexus it came on (set by scst_cmd_alloc())
  * @lun:           the LUN, as scst_lun_from_sam() decodes it
  * @tag:           the initiator's task tag: ABORT TASK and QUERY TASK name it
  * @cdb, @cdb_len: the CDB (scst_cmd_alloc() copies it)
@@ -114,6 +118,7 @@ enum scst_task_attr {
  */
 struct scst_cmd {
 	struct scst_session *sess;
+	u64 id;
 	u64 lun;
 	u64 tag;
 	u8 cdb[SCST_MAX_CDB_SIZE];

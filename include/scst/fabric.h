@@ -17,9 +17,13 @@
  *                         cmd->aborted && !cmd->send_status, send nothing.
  *                         Then call scst_cmd_responded(cmd): the core frees
  *                         the command, so drop every pointer to it first.
- *   SCST_MSG_CMD_ABORT    the command, lent to the fabric, is aborted: a
- *                         pending transfer may end early with an error.
- *                         The command is still lent: reply as usual.
+ *   SCST_MSG_CMD_ABORT    a command lent to the fabric was aborted: a
+ *                         pending transfer may end early with an error;
+ *                         still reply as usual. A hint that can cross
+ *                         the reply: act on it only if msg.cmd.cmd is a
+ *                         command the fabric holds now and its id equals
+ *                         msg.cmd.buf_cookie; never dereference it
+ *                         otherwise (it may be freed).
  *   SCST_MSG_TMF_RESPOND  send tmf->response, then scst_tmf_responded(tmf)
  *   SCST_MSG_SESS_GONE    scst_sess_unregister() finished: no command of
  *                         the session is left, msg.sess.fabric_priv is

@@ -20,7 +20,12 @@
  *                           scst_cmd_set_sense()/scst_cmd_set_status() and
  *                           cmd->resp_len, then scst_cmd_exec_done(cmd)
  *   SCST_MSG_CMD_ABORT      a command lent to the handler was aborted: it
- *                           may finish early (any status); still reply
+ *                           may finish early (any status); still reply.
+ *                           A hint that can cross the reply or come before
+ *                           the lend: act only if msg.cmd.cmd is a command
+ *                           the handler holds now and its id equals
+ *                           msg.cmd.buf_cookie; never dereference it
+ *                           otherwise (it may be freed)
  *   SCST_MSG_CMD_BUF_FREE   a buffer from CMD_ALLOC_BUF is no longer used;
  *                           the message holds its sg and cookie only
  *   SCST_MSG_TMF_EXEC       (SCST_HANDLER_TMF) a LUN, I_T nexus or target

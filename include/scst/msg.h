@@ -204,7 +204,8 @@ struct scst_tgt_dev;
  * @tmf:        the task management function (TMF_*)
  * @dev:        TMF_EXEC: which of the handler's devices the reset reached
  * @sg:         CMD_BUF_FREE: the buffer the handler supplied
- * @buf_cookie: CMD_BUF_FREE: the cookie the handler set with it
+ * @buf_cookie: CMD_BUF_FREE: the cookie the handler set with it;
+ *              CMD_ABORT: the command's id (struct scst_cmd.id)
  * @error:      replies: 0, or -errno when the step failed (the core ends
  *              the command with a CHECK CONDITION that says so)
  */

@@ -110,7 +110,7 @@ struct core_dev {
 	bool enabled;
 	bool pinned;
 	unsigned int nr_luns;
-	spinlock_t lock;
+	spinlock_t lock;		/* @reserved_by, @tgt_devs writers */
 	struct list_head tgt_devs;
 	struct scst_session *reserved_by;
 	void *cfs;
@@ -279,7 +279,7 @@ struct core_tgt_dev {
 	unsigned int nr_cmds;
 	struct list_head uas;
 	unsigned int nr_uas;
-	spinlock_t ua_lock;
+	spinlock_t ua_lock;		/* @uas, @nr_uas */
 	bool aca;
 	bool attached;
 	bool gone;
@@ -345,7 +345,7 @@ struct scst_session {
 	void *fabric_priv;
 	struct scst_acg *acg;
 	struct xarray tgt_devs;
-	spinlock_t lock;
+	spinlock_t lock;		/* see the top of this file */
 	struct list_head cmds;
 	unsigned int nr_cmds;
 	enum core_sess_state state;
@@ -462,6 +462,7 @@ enum core_admit {
 	CORE_ADMIT_WAIT,	/* entered the task set, must wait */
 	CORE_ADMIT_REFUSED,	/* status set (TASK SET FULL, ACA ACTIVE...) */
 };
+
 enum core_admit core_task_admit(struct core_cmd *cc);
 bool core_task_may_run(struct core_cmd *cc);
 /* Leave the task set; returns true if waiting commands may now run. */

@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include "core.h"
 
+/* The configuration: see the locking rules in core.h */
 DEFINE_MUTEX(core_cfg_mutex);
 struct scst_sgv_pool *core_sgv_pool;
 struct workqueue_struct *core_wq;

@@ -7,14 +7,14 @@
  *
  * Life of a command, every arrow a bus message (<scst/msg.h>):
  *
- *   fabric  scst_cmd_alloc(), fill in, scst_cmd_submit() --CMD_NEW--> core
- *   core    look up the LUN, parse the CDB, check access, UA, reservations,
- *           read-only, queue depth; allocate the buffer
- *   core    --CMD_XFER--> fabric (writes)   --CMD_XFER_DONE--> core
- *   core    task-set ordering (SIMPLE/ORDERED/HEAD OF QUEUE/ACA)
- *   core    --CMD_EXEC--> handler           --CMD_EXEC_DONE--> core
- *   core    --CMD_RESPOND--> fabric         --CMD_RESPONDED--> core
- *   core    frees the buffer and the command
+ *   1. fabric: scst_cmd_alloc(), fill in, scst_cmd_submit(): CMD_NEW
+ *   2. core: look up the LUN, parse the CDB, check access, UA,
+ *      reservations, read-only, queue depth; allocate the buffer
+ *   3. writes: CMD_XFER to the fabric, CMD_XFER_DONE back
+ *   4. core: task-set ordering (SIMPLE/ORDERED/HEAD OF QUEUE/ACA)
+ *   5. CMD_EXEC to the handler, CMD_EXEC_DONE back
+ *   6. CMD_RESPOND to the fabric, CMD_RESPONDED back
+ *   7. core: free the buffer and the command
  *
  * The core owns the command throughout. Each core -> fabric/handler message
  * above lends it (SCST_MSG_F_REF): the receiver may use the command until it

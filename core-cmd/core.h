@@ -25,11 +25,17 @@
  *                     Process context only (configfs, registration).
  *   sess->lock        (spin, _bh) the session's commands: its command list,
  *                     every core_tgt_dev's task set, each command's state
- *                     and abort flag, the UA queues and ACA state of its
- *                     tgt_devs. Never nested in another session's lock.
+ *                     and abort flag, the ACA state of its tgt_devs.
+ *                     Never nested in another session's lock.
  *   dev->lock         (spin, _bh) the device's SPC-2 reservation and its
  *                     list of tgt_devs. Taken inside sess->lock, never
  *                     the other way round.
+ *   td->ua_lock       (spin, _irqsave) one core_tgt_dev's UA queue. A leaf:
+ *                     taken inside sess->lock or dev->lock (core_ua_add_dev
+ *                     walks dev->tgt_devs under dev->lock), never holding
+ *                     anything else.
+ *
+ *   Order: core_cfg_mutex -> sess->lock -> dev->lock -> td->ua_lock.
  *
  *   A session's LUN table (sess->tgt_devs) is read under RCU on the data
  *   path and changed under core_cfg_mutex; a core_tgt_dev is freed after
@@ -373,6 +379,8 @@ void core_sess_unregister_locked(struct scst_session *sess);
 void core_sess_unreg_fn(struct work_struct *work);
 void core_sess_for_each(void (*fn)(struct scst_session *sess));
 
+/* Unit attentions (ua.c); each takes td->ua_lock itself. */
+void core_ua_init(struct core_tgt_dev *td);
 void core_ua_add(struct core_tgt_dev *td, u8 key, u8 asc, u8 ascq);
 void core_ua_add_dev(struct core_dev *cdev, struct core_tgt_dev *except,
 		     u8 key, u8 asc, u8 ascq);
@@ -380,6 +388,7 @@ void core_ua_add_tgt(struct scst_tgt *tgt, u8 key, u8 asc, u8 ascq);
 bool core_ua_take(struct core_tgt_dev *td, u8 *key, u8 *asc, u8 *ascq);
 bool core_ua_peek(struct core_tgt_dev *td, u8 *key, u8 *asc, u8 *ascq);
 void core_ua_clear(struct core_tgt_dev *td, u8 asc, u8 ascq);
+void core_ua_clear_sess(struct scst_session *sess, u8 asc, u8 ascq);
 void core_ua_free_all(struct core_tgt_dev *td);
 
 /* -------------------------------------------------------------------- */
@@ -448,7 +457,13 @@ void core_cmd_set_sense_sks(struct core_cmd *cc, u8 key, u8 asc, u8 ascq,
 void core_cmd_exec(struct core_cmd *cc);
 /* Execute a command the core handles itself (local.c); ends it. */
 void core_local_exec(struct core_cmd *cc);
-/* INQUIRY and REPORT LUNS to a LUN the session does not have (local.c) */
+/*
+ * A parsed command to a LUN the session does not have (cc->td NULL, no
+ * data buffer yet) (local.c): answers INQUIRY, REPORT LUNS and REQUEST
+ * SENSE as SCST's LUN 0 substitution does, with a buffer of its own, and
+ * ends them: true. Any other command: false, nothing touched; the caller
+ * ends it with LOGICAL UNIT NOT SUPPORTED.
+ */
 bool core_local_no_lun(struct core_cmd *cc);
 /* Allowed under another nexus's SPC-2 reservation? (local.c) */
 bool core_reservation_allows(struct core_cmd *cc);

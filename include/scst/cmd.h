@@ -201,9 +201,18 @@ struct scst_tmf {
 void scst_cmd_set_sense(struct scst_cmd *cmd, u8 key, u8 asc, u8 ascq);
 void scst_cmd_set_status(struct scst_cmd *cmd, u8 status);
 
-/* Decode an 8-byte SAM LUN (peripheral or flat addressing) as the core's u64. */
+/*
+ * Highest LUN the core accepts: what the flat space addressing method
+ * (SAM-5, LUN addressing) can encode.
+ */
+#define SCST_LUN_MAX		16383
+
+/*
+ * Decode an 8-byte SAM LUN (peripheral or flat addressing) as the core's
+ * u64; U64_MAX for any other addressing method or a multi-level LUN.
+ */
 u64 scst_lun_from_sam(const u8 sam_lun[8]);
-/* Encode a LUN for REPORT LUNS and fabrics' LUN fields. */
+/* Encode a LUN (at most SCST_LUN_MAX) for REPORT LUNS and fabrics. */
 void scst_lun_to_sam(u64 lun, u8 sam_lun[8]);
 
 #endif /* _SCST_CMD_H */

@@ -488,6 +488,32 @@ void core_cmd_exec(struct core_cmd *cc)
 		      CORE_CMD_EXEC);
 }
 
+/* Sense for a CDB scst_cdb_parse() refused (cdb.h says which is which). */
+static void core_cmd_parse_error(struct core_cmd *cc, int ret,
+				 const struct scst_cdb_info *info)
+{
+	switch (ret) {
+	case -ERANGE:
+		scst_cmd_set_sense(&cc->cmd, SCST_KEY_ILLEGAL_REQUEST,
+				   0x21, 0x00);
+		break;
+	case -EOPNOTSUPP:
+		if (!info->err_byte) {
+			/* INVALID COMMAND OPERATION CODE */
+			core_cmd_set_sense_sks(cc, SCST_KEY_ILLEGAL_REQUEST,
+					       0x20, 0x00, true, 0, -1);
+			break;
+		}
+		fallthrough;	/* a service action the opcode lacks */
+	default:
+		/* INVALID FIELD IN CDB, pointing at the field */
+		core_cmd_set_sense_sks(cc, SCST_KEY_ILLEGAL_REQUEST, 0x24,
+				       0x00, true, info->err_byte,
+				       info->err_bit);
+		break;
+	}
+}
+
 void core_on_cmd_new(struct scst_endpoint *ep, const struct scst_msg *msg)
 {
 	struct core_cmd *cc = to_core_cmd(msg->cmd.cmd);
@@ -527,14 +553,7 @@ void core_on_cmd_new(struct scst_endpoint *ep, const struct scst_msg *msg)
 		return;
 	}
 	if (ret) {
-		if (ret == -EOPNOTSUPP)
-			core_cmd_set_sense_sks(cc, SCST_KEY_ILLEGAL_REQUEST,
-					       0x20, 0x00, true, info.err_byte,
-					       info.err_bit);
-		else
-			core_cmd_set_sense_sks(cc, SCST_KEY_ILLEGAL_REQUEST,
-					       0x24, 0x00, true, info.err_byte,
-					       info.err_bit);
+		core_cmd_parse_error(cc, ret, &info);
 		core_cmd_finish(cc);
 		return;
 	}

@@ -16,6 +16,7 @@
 
 /* The configuration: see the locking rules in core.h */
 DEFINE_MUTEX(core_cfg_mutex);
+EXPORT_SYMBOL_IF_KUNIT(core_cfg_mutex);
 struct scst_sgv_pool *core_sgv_pool;
 struct workqueue_struct *core_wq;
 

@@ -40,6 +40,7 @@
 #include <scst/cmd.h>
 #include <scst/msg.h>
 
+struct config_item;
 struct configfs_attribute;
 struct module;
 struct scst_tgt;
@@ -63,7 +64,9 @@ struct scst_tgt;
  *               accepting logins/sessions. Disabling has already made the
  *               core refuse new sessions; it is called before existing
  *               sessions are unregistered.
- * @tgt_attrs:   extra configfs attributes of a target, or NULL
+ * @tgt_attrs:   extra configfs attributes of a target, or NULL; their
+ *               show() and store() get the target directory's config_item:
+ *               scst_tgt_from_item() gives the target
  */
 struct scst_fabric_ops {
 	const char *name;
@@ -78,6 +81,12 @@ struct scst_fabric_ops {
 
 int scst_fabric_register(const struct scst_fabric_ops *ops);
 void scst_fabric_unregister(const struct scst_fabric_ops *ops);
+
+/*
+ * For the fabric's configfs attributes (@tgt_attrs): the target whose
+ * directory @item is, or NULL; valid during show()/store().
+ */
+struct scst_tgt *scst_tgt_from_item(struct config_item *item);
 
 /*
  * Targets a fabric makes itself (FC ports, scst_local hosts). Targets made

@@ -74,8 +74,11 @@ struct module;
  *                  close it). The core refuses to disable a device while a
  *                  LUN uses it.
  * @dev_attrs:      the handler's configfs attributes of a device, or NULL;
- *                  their store methods are called only while the device is
- *                  disabled unless they check for themselves
+ *                  they sit next to the core's in handlers/<name>/<dev>/.
+ *                  Their show() and store() get the device's config_item:
+ *                  scst_dev_from_item() gives the device. A store() whose
+ *                  change is unsafe while the device is enabled makes it
+ *                  through scst_dev_change_disabled()
  */
 struct scst_handler_ops {
 	const char *name;
@@ -139,6 +142,19 @@ struct scst_tgt_dev {
 	bool read_only;
 	void *handler_priv;
 };
+
+/*
+ * For the handler's configfs attributes (@dev_attrs): the device whose
+ * directory @item is (NULL if it is not one); valid during show()/store().
+ * scst_dev_change_disabled() runs @change with enable and disable locked
+ * out and returns its result, or returns -EBUSY (logged, naming @attr) if
+ * the device is enabled.
+ */
+struct scst_device *scst_dev_from_item(struct config_item *item);
+int scst_dev_change_disabled(struct scst_device *dev, const char *attr,
+			     int (*change)(struct scst_device *dev,
+					   const void *arg),
+			     const void *arg);
 
 int scst_handler_register(const struct scst_handler_ops *ops);
 void scst_handler_unregister(const struct scst_handler_ops *ops);

@@ -224,6 +224,11 @@ struct scst_tgt *core_tgt_find(struct core_fabric *fabric, const char *name);
 struct scst_tgt *core_tgt_create(struct core_fabric *fabric, const char *name,
 				 void *fabric_priv, bool by_configfs);
 int core_tgt_set_enabled(struct scst_tgt *tgt, bool enable);
+/*
+ * Change a disabled target's SPC-4 relative target port identifier; -EBUSY
+ * if another target has @id (they are unique: one ID space, target.c).
+ */
+int core_tgt_set_rel_id(struct scst_tgt *tgt, u16 id);
 void core_tgt_remove(struct scst_tgt *tgt);
 /* A session ended; the target may be gone when this returns. */
 void core_tgt_sess_gone(struct scst_tgt *tgt);

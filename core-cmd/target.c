@@ -277,6 +277,36 @@ static void core_tgt_free(struct scst_tgt *tgt)
 }
 
 /**
+ * core_tgt_set_rel_id() - change a disabled target's relative port ID
+ * @tgt: the target
+ * @id:  1..65535, not used by another target
+ *
+ * Initiators cache the ID (VPD page 0x83, REPORT TARGET PORT GROUPS), so
+ * it changes only while the target is disabled.
+ */
+int core_tgt_set_rel_id(struct scst_tgt *tgt, u16 id)
+{
+	int ret;
+
+	lockdep_assert_held(&core_cfg_mutex);
+	if (tgt->enabled)
+		return -EBUSY;
+	if (!id)
+		return -EINVAL;
+	if (id == tgt->rel_tgt_port_id)
+		return 0;
+	ret = ida_alloc_range(&core_rel_tgt_ids, id, id, GFP_KERNEL);
+	if (ret < 0) {
+		pr_err(CORE_NAME ": %s: relative target port ID %u is in use\n",
+		       tgt->name, id);
+		return ret == -ENOSPC ? -EBUSY : ret;
+	}
+	ida_free(&core_rel_tgt_ids, tgt->rel_tgt_port_id);
+	tgt->rel_tgt_port_id = id;
+	return 0;
+}
+
+/**
  * core_tgt_remove() - unregister a target: disable it, drain its sessions,
  *                     then free it and send TGT_GONE
  * @tgt: the target; do not use it after this call

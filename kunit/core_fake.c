@@ -333,7 +333,7 @@ void cf_answer_held(struct cf_fixture *fx, struct cf_held *h)
 		cf_handler_exec(fx, cmd);
 		break;
 	case SCST_MSG_TMF_EXEC:
-		scst_tmf_exec_done(msg->cmd.tmf, 0);
+		scst_tmf_exec_done(msg, 0);
 		break;
 	default:
 		WARN(1, "fake: cannot answer %s\n", scst_msg_name(h->type));
@@ -783,9 +783,7 @@ int cf_fixture_init(struct kunit *test, unsigned int handler_flags)
 		ret = cf_lun_add(fx, &fx->tgt->default_acg, i, i, false);
 		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "LUN %u", i);
 	}
-	mutex_lock(&core_cfg_mutex);
-	ret = core_tgt_set_enabled(fx->tgt, true);
-	mutex_unlock(&core_cfg_mutex);
+	ret = scst_tgt_enable(fx->tgt, true);
 	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "enabling the target");
 	return 0;
 }

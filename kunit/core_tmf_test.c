@@ -832,12 +832,35 @@ static void tmf_suite_exit(struct kunit_suite *suite)
 #define LOST_LEND_MS		100
 #define LOST_TEARDOWN_MS	200
 
+/*
+ * The watchdog runs every lend_timeout_ms / 4 (at least 50 ms): a run
+ * scheduled under the old value comes first, then one under ours.
+ */
+static unsigned int watchdog_bound_ms(void)
+{
+	return max(saved_lend_timeout_ms / 4, 50U) + 2 * LOST_LEND_MS +
+	       LOST_TEARDOWN_MS + CF_WAIT_MS;
+}
+
 static bool cmd_reported(struct scst_cmd *cmd)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(CF_WAIT_MS);
+	unsigned long end = jiffies + msecs_to_jiffies(watchdog_bound_ms());
 
 	while (time_before(jiffies, end)) {
 		if (READ_ONCE(to_core_cmd(cmd)->reported))
+			return true;
+		usleep_range(10000, 20000);
+	}
+	return false;
+}
+
+/* The watchdog's teardown report moves the session's next report time */
+static bool teardown_reported(struct scst_session *sess, unsigned long first)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(watchdog_bound_ms());
+
+	while (time_before(jiffies, end)) {
+		if (READ_ONCE(sess->unreg_report_at) != first)
 			return true;
 		usleep_range(10000, 20000);
 	}
@@ -857,8 +880,8 @@ static void core_tmf_lost_reply_reported(struct kunit *test)
 	cmd = cf_held_cmd(c.fx, SCST_MSG_CMD_EXEC, 10);
 	KUNIT_ASSERT_NOT_NULL(test, cmd);
 	KUNIT_EXPECT_TRUE_MSG(test, cmd_reported(cmd),
-			      "a command lent %u ms over the bound was not reported",
-			      CF_WAIT_MS);
+			      "a command lent past the bound was not reported within %u ms",
+			      watchdog_bound_ms());
 	cf_answer(c.fx, SCST_MSG_CMD_EXEC, 10);
 	expect_good(test, c.fx, c.a, 10);
 	WRITE_ONCE(core_lend_timeout_ms, saved_lend_timeout_ms);
@@ -872,8 +895,8 @@ static void core_tmf_lost_reply_reported(struct kunit *test)
  */
 static void core_tmf_sess_unregister_stuck(struct kunit *test)
 {
+	unsigned long t0, first_report;
 	struct scst_cmd *cmd;
-	unsigned long t0;
 	struct tmf_ctx c;
 
 	tmf_setup(test, &c, 0);
@@ -886,6 +909,7 @@ static void core_tmf_sess_unregister_stuck(struct kunit *test)
 
 	t0 = jiffies;
 	scst_sess_unregister(c.a);
+	first_report = READ_ONCE(c.a->unreg_report_at);
 	KUNIT_EXPECT_LT_MSG(test, jiffies_to_msecs(jiffies - t0), 1000U,
 			    "scst_sess_unregister() waited for the handler");
 	wait_abort_notice(test, c.fx, c.a, 10);
@@ -894,6 +918,8 @@ static void core_tmf_sess_unregister_stuck(struct kunit *test)
 			       "SESS_GONE with a command at the handler");
 	KUNIT_EXPECT_TRUE_MSG(test, cmd_reported(cmd),
 			      "the stuck command was not reported");
+	KUNIT_EXPECT_TRUE_MSG(test, teardown_reported(c.a, first_report),
+			      "the stuck teardown was not reported");
 
 	cf_answer(c.fx, SCST_MSG_CMD_EXEC, 10);
 	expect_aborted(test, c.fx, c.a, 10, false);

@@ -617,6 +617,8 @@ struct race {
 	u64 tag;
 	u64 tmf_id;
 	int tmf_error;
+	/* how long each side sleeps after the start, to vary who is first */
+	unsigned int exec_delay_us, abort_delay_us;
 	struct completion go;
 	struct completion exec_done;
 	struct completion abort_done;
@@ -627,6 +629,8 @@ static int race_exec_fn(void *data)
 	struct race *r = data;
 
 	wait_for_completion_timeout(&r->go, msecs_to_jiffies(CF_WAIT_MS));
+	if (r->exec_delay_us)
+		usleep_range(r->exec_delay_us, r->exec_delay_us + 10);
 	cf_answer_held(r->fx, &r->held);
 	complete(&r->exec_done);
 	return 0;
@@ -638,6 +642,8 @@ static int race_abort_fn(void *data)
 	struct scst_tmf *tmf;
 
 	wait_for_completion_timeout(&r->go, msecs_to_jiffies(CF_WAIT_MS));
+	if (r->abort_delay_us)
+		usleep_range(r->abort_delay_us, r->abort_delay_us + 10);
 	tmf = scst_tmf_alloc(r->sess, SCST_TMF_ABORT_TASK, 0, r->tag,
 			     GFP_KERNEL);
 	if (IS_ERR_OR_NULL(tmf)) {
@@ -687,6 +693,15 @@ static void core_tmf_race_abort_vs_done(struct kunit *test)
 		r->fx = c.fx;
 		r->sess = c.a;
 		r->tag = tag;
+		/*
+		 * A third of the time both go at once; otherwise one side
+		 * sleeps up to 400 us, which on one CPU (UML) lets the other
+		 * win and on two spreads the overlap over the TMF's path.
+		 */
+		if (i % 3 == 1)
+			r->exec_delay_us = (i * 37) % 400;
+		else if (i % 3 == 2)
+			r->abort_delay_us = (i * 37) % 400;
 		init_completion(&r->go);
 		init_completion(&r->exec_done);
 		init_completion(&r->abort_done);

@@ -1154,6 +1154,25 @@ unsigned int cf_tag_types(struct cf_fixture *fx, struct scst_session *sess,
 	return n;
 }
 
+unsigned int cf_count_abort_ptr(struct cf_fixture *fx, u16 side,
+				struct scst_cmd *cmd, unsigned int after_seq,
+				unsigned int before_seq)
+{
+	unsigned int i, n = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(&fx->lock, flags);
+	for (i = 0; i < fx->nr_events; i++) {
+		const struct cf_event *ev = &fx->events[i];
+
+		n += ev->type == SCST_MSG_CMD_ABORT && ev->side == side &&
+		     ev->cmd == cmd && ev->seq > after_seq &&
+		     ev->seq < before_seq;
+	}
+	spin_unlock_irqrestore(&fx->lock, flags);
+	return n;
+}
+
 void cf_log_reset(struct cf_fixture *fx)
 {
 	unsigned long flags;

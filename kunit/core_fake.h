@@ -260,6 +260,10 @@ bool cf_find(struct cf_fixture *fx, struct scst_session *sess, u16 type,
 	     u64 tag, struct cf_event *ev);
 unsigned int cf_tag_types(struct cf_fixture *fx, struct scst_session *sess,
 			  u64 tag, u16 *types, unsigned int max);
+/* CMD_ABORT notices naming @cmd (by pointer) logged between two events */
+unsigned int cf_count_abort_ptr(struct cf_fixture *fx, u16 side,
+				struct scst_cmd *cmd, unsigned int after_seq,
+				unsigned int before_seq);
 void cf_log_reset(struct cf_fixture *fx);
 void cf_log_dump(struct cf_fixture *fx);
 

@@ -677,7 +677,7 @@ static struct task_struct *race_thread(struct race *r, int (*fn)(void *),
 static void core_tmf_race_abort_vs_done(struct kunit *test)
 {
 	unsigned int i, won_abort = 0, won_done = 0;
-	struct cf_event resp, tresp;
+	struct cf_event exec, resp, tresp;
 	struct task_struct *t1, *t2;
 	struct tmf_ctx c;
 	struct race *r;
@@ -706,9 +706,17 @@ static void core_tmf_race_abort_vs_done(struct kunit *test)
 		init_completion(&r->exec_done);
 		init_completion(&r->abort_done);
 		cf_read(c.fx, c.a, 0, tag, SCST_TASK_SIMPLE, i % CF_NR_BLOCKS, 1);
-		cf_wait_tag(c.fx, c.a, SCST_MSG_CMD_EXEC, tag);
+		exec = cf_wait_tag(c.fx, c.a, SCST_MSG_CMD_EXEC, tag);
 		KUNIT_ASSERT_TRUE(test, cf_take(c.fx, SCST_MSG_CMD_EXEC, tag,
 						&r->held));
+		/*
+		 * Nothing aborted it yet: a CMD_ABORT naming it would be an
+		 * earlier iteration's hint about a freed command whose memory
+		 * this one reuses, delivered late from another CPU.
+		 */
+		KUNIT_EXPECT_FALSE_MSG(test, r->held.abort_seen,
+				       "iteration %u: CMD_ABORT for a command nobody aborted",
+				       i);
 		r->tmf_id = cf_tmf_new_id(c.fx);
 
 		t1 = race_thread(r, race_exec_fn, "cf_race_exec", i);
@@ -741,6 +749,14 @@ static void core_tmf_race_abort_vs_done(struct kunit *test)
 					    "iteration %u", i);
 			KUNIT_EXPECT_TRUE_MSG(test, resp.data_ok,
 					      "iteration %u", i);
+			/* A hint while it was lent would be about another */
+			KUNIT_EXPECT_EQ_MSG(test,
+					    cf_count_abort_ptr(c.fx, CF_HANDLER,
+							       r->held.msg.cmd.cmd,
+							       exec.seq, resp.seq),
+					    0U,
+					    "iteration %u: CMD_ABORT for a command that completed",
+					    i);
 		}
 		/* Never both, never neither: one response, then freed */
 		cf_wait_idle(c.fx);

@@ -57,6 +57,7 @@ struct scst_acg *core_acg_for_initiator(struct scst_tgt *tgt,
 				return acg;
 	return &tgt->default_acg;
 }
+EXPORT_SYMBOL_IF_KUNIT(core_acg_for_initiator);
 
 struct scst_acg *core_acg_find(struct scst_tgt *tgt, const char *name)
 {
@@ -68,6 +69,7 @@ struct scst_acg *core_acg_find(struct scst_tgt *tgt, const char *name)
 			return acg;
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(core_acg_find);
 
 struct scst_acg *core_acg_create(struct scst_tgt *tgt, const char *name)
 {
@@ -94,6 +96,7 @@ struct scst_acg *core_acg_create(struct scst_tgt *tgt, const char *name)
 	list_add_tail(&acg->node, &tgt->acgs);
 	return acg;
 }
+EXPORT_SYMBOL_IF_KUNIT(core_acg_create);
 
 static void core_lun_free(struct core_lun *lun)
 {
@@ -166,6 +169,7 @@ int core_acg_add_ini(struct scst_acg *acg, const char *pattern)
 	core_tgt_update_sessions(acg->tgt);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(core_acg_add_ini);
 
 int core_acg_del_ini(struct scst_acg *acg, const char *pattern)
 {
@@ -193,6 +197,7 @@ struct core_lun *core_lun_find(struct scst_acg *acg, u64 lun)
 			return l;
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(core_lun_find);
 
 /* The largest LUN flat space addressing can carry (SAM-5 4.7.7). */
 #define CORE_MAX_LUN	16383

@@ -137,8 +137,11 @@ struct scst_cdb_info {
  *   otherwise the opcode is known and err_byte/err_bit name its SERVICE
  *   ACTION field (INVALID FIELD IN CDB, SPC-4 4.3.4.1).
  * -EINVAL: a bad field: INVALID FIELD IN CDB at err_byte/err_bit (a CDB
- *   shorter than the opcode's length: byte 0; reserved bits set, a bad
- *   ADDITIONAL CDB LENGTH...). info->op is set.
+ *   shorter than the opcode's length: byte 0; a bad ADDITIONAL CDB
+ *   LENGTH, field values the command cannot honour, the reserved bits an
+ *   entry's check function tests). info->op is set. Other reserved bits
+ *   are not checked: SPC-4 4.3.1 leaves that to the device server, SCST
+ *   and LIO do not, and initiators that set obsolete bits keep working.
  * -EOVERFLOW: the transfer is larger than SCST_SGV_MAX_SIZE: INVALID
  *   FIELD IN CDB at the length field (err_byte/err_bit). info->op is set.
  * -ERANGE: LBA + number of blocks passes 2^64: LOGICAL BLOCK ADDRESS OUT

@@ -135,6 +135,7 @@ struct core_dev *core_dev_find(const char *name)
 			return cdev;
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(core_dev_find);
 
 /* Defaults an SCST user would expect of a new device. */
 #define CORE_DEV_QUEUE_DEPTH	64

@@ -15,16 +15,18 @@
 #include "core.h"
 
 /* The configuration: see the locking rules in core.h */
-DEFINE_MUTEX(core_cfg_mutex);
+struct mutex core_cfg_mutex = __MUTEX_INITIALIZER(core_cfg_mutex);
 EXPORT_SYMBOL_IF_KUNIT(core_cfg_mutex);
 struct scst_sgv_pool *core_sgv_pool;
 struct workqueue_struct *core_wq;
 
 unsigned int core_lend_timeout_ms = 30000;
+EXPORT_SYMBOL_IF_KUNIT(core_lend_timeout_ms);
 module_param_named(lend_timeout_ms, core_lend_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(lend_timeout_ms, "report a command or TMF lent to a fabric or handler for longer than this (default 30000)");
 
 unsigned int core_teardown_timeout_ms = 10000;
+EXPORT_SYMBOL_IF_KUNIT(core_teardown_timeout_ms);
 module_param_named(teardown_timeout_ms, core_teardown_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(teardown_timeout_ms, "report what a session or target teardown still waits for after this long, and again each period (default 10000)");
 
@@ -61,6 +63,7 @@ struct scst_endpoint core_ep = {
 	.id		= SCST_EP_CORE,
 	.handlers	= SCST_EP_HANDLERS(core_handlers),
 };
+EXPORT_SYMBOL_IF_KUNIT(core_ep);
 
 static int __init core_init(void)
 {

@@ -113,13 +113,16 @@ static void core_td_remove(struct core_tgt_dev *td)
 	queue_work(core_wq, &core_reap_work);
 }
 
-/* Free the nexuses whose last command is gone. */
-static void core_reap_fn(struct work_struct *work)
+/*
+ * Free the nexuses whose last command is gone. Under core_cfg_mutex, so a
+ * caller holding it sees every nexus either still on the list or done.
+ */
+static void core_reap_locked(void)
 {
 	struct core_tgt_dev *td, *tmp;
 	LIST_HEAD(ready);
 
-	mutex_lock(&core_cfg_mutex);
+	lockdep_assert_held(&core_cfg_mutex);
 	spin_lock_bh(&core_dying_lock);
 	list_for_each_entry_safe(td, tmp, &core_dying_tds, dying_node) {
 		struct scst_session *sess = td->tgt_dev.sess;
@@ -138,6 +141,12 @@ static void core_reap_fn(struct work_struct *work)
 		if (!core_td_release(td))
 			list_add_tail(&td->dying_node, &td->tgt_dev.sess->limbo);
 	}
+}
+
+static void core_reap_fn(struct work_struct *work)
+{
+	mutex_lock(&core_cfg_mutex);
+	core_reap_locked();
 	mutex_unlock(&core_cfg_mutex);
 }
 
@@ -475,11 +484,11 @@ void core_sess_unreg_fn(struct work_struct *work)
 	mutex_lock(&core_cfg_mutex);
 	xa_for_each(&sess->tgt_devs, idx, td)
 		core_td_remove(td);
-	mutex_unlock(&core_cfg_mutex);
-	/* The reaper must not hold nexuses of this session any more. */
-	flush_work(&core_reap_work);
-
-	mutex_lock(&core_cfg_mutex);
+	/*
+	 * Reap here rather than wait for the reaper: a work item of core_wq
+	 * must not wait for another one (its rescuer runs them one at a time).
+	 */
+	core_reap_locked();
 	core_sess_limbo(sess);
 	spin_lock_bh(&sess->lock);
 	limbo = sess->nr_limbo;

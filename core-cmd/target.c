@@ -27,6 +27,7 @@ struct core_fabric *core_fabric_find(const char *name)
 			return f;
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(core_fabric_find);
 
 static struct core_fabric *core_fabric_of(const struct scst_fabric_ops *ops)
 {
@@ -127,6 +128,7 @@ struct scst_tgt *core_tgt_find(struct core_fabric *fabric, const char *name)
 			return tgt;
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(core_tgt_find);
 
 static void core_acg_init(struct scst_acg *acg, struct scst_tgt *tgt,
 			  const char *name)

@@ -228,12 +228,6 @@ static const struct bad_cdb_case bad_cdb_cases[] = {
 		.cdb_len = 6, .byte = 2, .bit = -1,
 	},
 	{
-		/* SBC-4 5.15: READ(10) byte 6 bit 7 is reserved */
-		.name = "read10_reserved_bit",
-		.cdb = { 0x28, 0, 0, 0, 0, 0, 0x80, 0, 1, 0 },
-		.cdb_len = 10, .byte = 6, .bit = 7,
-	},
-	{
 		/* cdb.h: a CDB shorter than its opcode's is bad at byte 0 */
 		.name = "read10_too_short",
 		.cdb = { 0x28, 0, 0, 0, 0, 0 },

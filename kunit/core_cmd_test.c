@@ -275,6 +275,38 @@ static void core_cmd_bad_cdb(struct kunit *test)
 	cf_wait_idle(fx);
 }
 
+/*
+ * D_SENSE (control mode page): with it set, the core's own sense comes in
+ * descriptor format, key/ASC/ASCQ in bytes 1..3 and the field pointer in
+ * a sense-key specific descriptor (type 02h).
+ */
+static void core_cmd_descriptor_sense(struct kunit *test)
+{
+	struct cf_fixture *fx = test->priv;
+	struct scst_session *sess;
+	struct cf_event ev;
+	u64 tag = 1;
+	u8 cdb[16] = { 0x28 };	/* READ(10) cut short: 6 bytes */
+
+	fx->devs[0]->d_sense = true;
+	sess = cf_sess_add(fx, 0, INI0);
+	cf_clear_ua(fx, sess, 0, &tag);
+	ev = cf_run(fx, sess, 0, cdb, 6, 100, SCST_TASK_SIMPLE, 512);
+	KUNIT_EXPECT_EQ(test, ev.status, SCST_STATUS_CHECK_CONDITION);
+	KUNIT_ASSERT_GE(test, ev.sense_len, 8);
+	KUNIT_EXPECT_EQ(test, ev.sense[0] & 0x7f, 0x72);
+	KUNIT_EXPECT_EQ(test, ev.sense[1] & 0x0f, SCST_KEY_ILLEGAL_REQUEST);
+	KUNIT_EXPECT_EQ(test, ev.sense[2], 0x24);
+	KUNIT_EXPECT_EQ(test, ev.sense[3], 0x00);
+	KUNIT_ASSERT_GE(test, ev.sense_len, 16);
+	KUNIT_EXPECT_EQ_MSG(test, ev.sense[8], 0x02, "SKS descriptor type");
+	KUNIT_EXPECT_TRUE_MSG(test, ev.sense[12] & 0x80, "SKSV");
+	KUNIT_EXPECT_EQ_MSG(test, get_unaligned_be16(&ev.sense[13]), 0,
+			    "field pointer: byte 0 for a short CDB");
+	fx->devs[0]->d_sense = false;
+	cf_wait_idle(fx);
+}
+
 /* SBC-4 write protection: DATA PROTECT, and the data is never fetched */
 static void core_cmd_read_only_lun(struct kunit *test)
 {
@@ -879,6 +911,7 @@ static struct kunit_case core_cmd_cases[] = {
 	KUNIT_CASE(core_cmd_missing_lun),
 	KUNIT_CASE(core_cmd_unknown_opcode),
 	KUNIT_CASE_PARAM(core_cmd_bad_cdb, bad_cdb_gen_params),
+	KUNIT_CASE(core_cmd_descriptor_sense),
 	KUNIT_CASE(core_cmd_read_only_lun),
 	KUNIT_CASE_PARAM(core_cmd_power_on_ua, power_on_gen_params),
 	KUNIT_CASE(core_cmd_lun_added_ua),

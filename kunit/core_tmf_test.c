@@ -357,6 +357,67 @@ static void core_tmf_clear_aca(struct kunit *test)
 }
 
 /*
+ * QErr (SPC-4 control mode page): 01b: a CHECK CONDITION aborts every
+ * other task on the LU, and other nexuses learn it by COMMANDS CLEARED BY
+ * ANOTHER INITIATOR (TAS off); 11b: only the failing nexus's own tasks go.
+ */
+static void core_tmf_qerr(struct kunit *test)
+{
+	const u8 *qerr = test->param_value;
+	bool all = *qerr == 1;
+	struct cf_event ev;
+	struct tmf_ctx c;
+
+	tmf_setup(test, &c, 0);
+	c.fx->devs[0]->qerr = *qerr;
+	cf_read(c.fx, c.a, 0, 10, SCST_TASK_SIMPLE, 0, 1);
+	cf_read(c.fx, c.b, 0, 20, SCST_TASK_SIMPLE, 1, 1);
+	cf_read(c.fx, c.a, 1, 30, SCST_TASK_SIMPLE, 2, 1);
+	cf_fail_tag(c.fx, 11, SCST_KEY_MEDIUM_ERROR, 0x1100, false);
+	cf_read(c.fx, c.a, 0, 11, SCST_TASK_SIMPLE, 3, 1);
+	cf_wait_tag(c.fx, c.a, SCST_MSG_CMD_EXEC, 10);
+	cf_wait_tag(c.fx, c.b, SCST_MSG_CMD_EXEC, 20);
+	cf_wait_tag(c.fx, c.a, SCST_MSG_CMD_EXEC, 30);
+	cf_wait_tag(c.fx, c.a, SCST_MSG_CMD_EXEC, 11);
+
+	cf_answer(c.fx, SCST_MSG_CMD_EXEC, 11);
+	ev = cf_wait_tag(c.fx, c.a, SCST_MSG_CMD_RESPOND, 11);
+	KUNIT_EXPECT_EQ(test, ev.status, SCST_STATUS_CHECK_CONDITION);
+	KUNIT_EXPECT_FALSE(test, ev.aborted);
+
+	wait_abort_notice(test, c.fx, c.a, 10);
+	if (all)
+		wait_abort_notice(test, c.fx, c.b, 20);
+	cf_answer(c.fx, SCST_MSG_CMD_EXEC, 10);
+	cf_answer(c.fx, SCST_MSG_CMD_EXEC, 20);
+	cf_answer(c.fx, SCST_MSG_CMD_EXEC, 30);
+	expect_aborted(test, c.fx, c.a, 10, false);
+	if (all) {
+		expect_aborted(test, c.fx, c.b, 20, false);
+	} else {
+		expect_not_aborted(test, c.fx, c.b, 20);
+		expect_good(test, c.fx, c.b, 20);
+	}
+	/* Another LU is not touched. */
+	expect_not_aborted(test, c.fx, c.a, 30);
+	expect_good(test, c.fx, c.a, 30);
+
+	cf_set_mode(c.fx, SCST_MSG_CMD_EXEC, CF_AUTO);
+	expect_ua(test, &c, c.b, 0, ASC_CLEARED_BY_OTHER, all);
+	expect_ua(test, &c, c.a, 0, ASC_CLEARED_BY_OTHER, false);
+	cf_wait_idle(c.fx);
+}
+
+static const u8 qerr_values[] = { 1, 3 };
+
+static void qerr_desc(const u8 *v, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "qerr%u", *v);
+}
+
+KUNIT_ARRAY_PARAM(qerr, qerr_values, qerr_desc);
+
+/*
  * LOGICAL UNIT RESET (SAM-5 7.7, 6.3.3): every task on the LU, at the
  * handler and at the fabric, the handler's reset, and BUS DEVICE RESET
  * FUNCTION OCCURRED for every other I_T nexus.
@@ -968,6 +1029,7 @@ static struct kunit_case core_tmf_cases[] = {
 	KUNIT_CASE(core_tmf_abort_task_set),
 	KUNIT_CASE_PARAM(core_tmf_clear_task_set, tas_gen_params),
 	KUNIT_CASE(core_tmf_clear_aca),
+	KUNIT_CASE_PARAM(core_tmf_qerr, qerr_gen_params),
 	KUNIT_CASE_PARAM(core_tmf_lun_reset, tas_gen_params),
 	KUNIT_CASE(core_tmf_it_nexus_reset),
 	KUNIT_CASE(core_tmf_target_reset),

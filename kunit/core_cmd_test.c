@@ -307,6 +307,80 @@ static void core_cmd_descriptor_sense(struct kunit *test)
 	cf_wait_idle(fx);
 }
 
+/*
+ * SPC-2 RESERVE/RELEASE, executed by the core: another nexus's READ gets
+ * RESERVATION CONFLICT (and never reaches the handler) while INQUIRY still
+ * runs; its RELEASE succeeds and changes nothing; the holder's releases.
+ */
+static void core_cmd_spc2_reservation(struct kunit *test)
+{
+	struct cf_fixture *fx = test->priv;
+	struct scst_session *a, *b;
+	struct cf_event ev;
+	u64 tag = 1;
+	u8 reserve6[6] = { 0x16 }, release6[6] = { 0x17 };
+	u8 inquiry[6] = { 0x12, 0, 0, 0, 36, 0 };
+	u8 read10[10];
+
+	a = cf_sess_add(fx, 0, INI0);
+	b = cf_sess_add(fx, 1, INI1);
+	cf_clear_ua(fx, a, 0, &tag);
+	cf_clear_ua(fx, b, 0, &tag);
+	cf_cdb_rw10(read10, false, 0, 1);
+
+	ev = cf_run(fx, a, 0, reserve6, 6, 100, SCST_TASK_SIMPLE, 0);
+	expect_good(test, &ev);
+	KUNIT_EXPECT_EQ(test, cf_count_tag(fx, a, SCST_MSG_CMD_EXEC, 100), 0U);
+
+	ev = cf_run(fx, b, 0, read10, 10, 101, SCST_TASK_SIMPLE, 512);
+	KUNIT_EXPECT_EQ(test, ev.status, SCST_STATUS_RESERVATION_CONFLICT);
+	KUNIT_EXPECT_EQ(test, cf_count_tag(fx, b, SCST_MSG_CMD_EXEC, 101), 0U);
+	ev = cf_run(fx, b, 0, inquiry, 6, 102, SCST_TASK_SIMPLE, 36);
+	expect_good(test, &ev);
+	ev = cf_run(fx, a, 0, read10, 10, 103, SCST_TASK_SIMPLE, 512);
+	expect_good(test, &ev);
+	/* LUN 1 is another device: not reserved */
+	ev = cf_run(fx, b, 1, read10, 10, 104, SCST_TASK_SIMPLE, 512);
+	if (ev.status == SCST_STATUS_CHECK_CONDITION)	/* its POWER ON UA */
+		ev = cf_run(fx, b, 1, read10, 10, 105, SCST_TASK_SIMPLE, 512);
+	expect_good(test, &ev);
+
+	ev = cf_run(fx, b, 0, release6, 6, 106, SCST_TASK_SIMPLE, 0);
+	expect_good(test, &ev);
+	ev = cf_run(fx, b, 0, read10, 10, 107, SCST_TASK_SIMPLE, 512);
+	KUNIT_EXPECT_EQ(test, ev.status, SCST_STATUS_RESERVATION_CONFLICT);
+
+	ev = cf_run(fx, a, 0, release6, 6, 108, SCST_TASK_SIMPLE, 0);
+	expect_good(test, &ev);
+	ev = cf_run(fx, b, 0, read10, 10, 109, SCST_TASK_SIMPLE, 512);
+	expect_good(test, &ev);
+	cf_wait_idle(fx);
+}
+
+/* REPORT LUNS through the command path: the session's LUNs, in order */
+static void core_cmd_report_luns(struct kunit *test)
+{
+	struct cf_fixture *fx = test->priv;
+	struct scst_session *sess;
+	struct cf_event ev;
+	u8 cdb[12] = { 0xa0, 0, 0, 0, 0, 0, 0, 0, 0, 64, 0, 0 };
+	static const u8 want[32] = {
+		0, 0, 0, 16, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 0,		/* LUN 0 */
+		0, 1, 0, 0, 0, 0, 0, 0,		/* LUN 1 */
+	};
+
+	sess = cf_sess_add(fx, 0, INI0);
+	/* REPORT LUNS runs with the POWER ON UA pending, and leaves it. */
+	ev = cf_run(fx, sess, 0, cdb, sizeof(cdb), 100, SCST_TASK_SIMPLE, 64);
+	expect_good(test, &ev);
+	KUNIT_EXPECT_EQ(test, ev.resp_len, 24U);
+	KUNIT_EXPECT_EQ_MSG(test, memcmp(ev.data, want, 24), 0, "%*ph",
+			    24, ev.data);
+	KUNIT_EXPECT_EQ(test, cf_count_tag(fx, sess, SCST_MSG_CMD_EXEC, 100), 0U);
+	cf_wait_idle(fx);
+}
+
 /* SBC-4 write protection: DATA PROTECT, and the data is never fetched */
 static void core_cmd_read_only_lun(struct kunit *test)
 {
@@ -912,6 +986,8 @@ static struct kunit_case core_cmd_cases[] = {
 	KUNIT_CASE(core_cmd_unknown_opcode),
 	KUNIT_CASE_PARAM(core_cmd_bad_cdb, bad_cdb_gen_params),
 	KUNIT_CASE(core_cmd_descriptor_sense),
+	KUNIT_CASE(core_cmd_spc2_reservation),
+	KUNIT_CASE(core_cmd_report_luns),
 	KUNIT_CASE(core_cmd_read_only_lun),
 	KUNIT_CASE_PARAM(core_cmd_power_on_ua, power_on_gen_params),
 	KUNIT_CASE(core_cmd_lun_added_ua),

@@ -523,18 +523,14 @@ void core_on_cmd_new(struct scst_endpoint *ep, const struct scst_msg *msg)
 	struct core_tgt_dev *td;
 	int ret;
 
-	spin_lock_bh(&sess->lock);
-	sess->stats.cmds++;
-	/* Submitted after the session's teardown began: never run it. */
-	if (sess->state != CORE_SESS_ACTIVE)
+	if (!core_sess_cmd_arrived(sess, cmd->lun, &td)) {
+		/* Submitted after the session's teardown began: never run it. */
+		spin_lock_bh(&sess->lock);
 		cmd->aborted = true;
-	spin_unlock_bh(&sess->lock);
-	if (cmd->aborted) {
+		spin_unlock_bh(&sess->lock);
 		core_cmd_finish(cc);
 		return;
 	}
-
-	td = core_tgt_dev_get(sess, cmd->lun);
 	cc->td = td;
 	if (td) {
 		cmd->tgt_dev = &td->tgt_dev;

@@ -376,7 +376,8 @@ struct scst_session {
 
 /* Rebuild the LUN tables of every session of @tgt after a change. */
 void core_tgt_update_sessions(struct scst_tgt *tgt);
-struct core_tgt_dev *core_tgt_dev_get(struct scst_session *sess, u64 lun);
+bool core_sess_cmd_arrived(struct scst_session *sess, u64 lun,
+			   struct core_tgt_dev **td);
 void core_tgt_dev_put(struct core_tgt_dev *td);
 /* A command or TMF of the session was freed (called with no lock held). */
 void core_sess_put(struct scst_session *sess);

@@ -267,29 +267,35 @@ void core_tgt_update_sessions(struct scst_tgt *tgt)
 }
 
 /**
- * core_tgt_dev_get() - the nexus of (@sess, @lun) for a new command
- * @sess: the session
- * @lun:  the LUN
+ * core_sess_cmd_arrived() - count a new command and find its nexus
+ * @sess: the session it came on
+ * @lun:  its LUN
+ * @td:   set to the nexus with a command reference (release with
+ *        core_tgt_dev_put()), or NULL if the session has no such LUN
  *
- * Returns it with a command reference (release with core_tgt_dev_put()),
- * or NULL if the session has no such LUN. Any context.
+ * One pass under sess->lock for everything CMD_NEW needs of the session.
+ * Returns false, with *@td NULL, once the session's teardown began: the
+ * command must not run. Any context.
  */
-struct core_tgt_dev *core_tgt_dev_get(struct scst_session *sess, u64 lun)
+bool core_sess_cmd_arrived(struct scst_session *sess, u64 lun,
+			   struct core_tgt_dev **td)
 {
-	struct core_tgt_dev *td;
+	struct core_tgt_dev *found;
+	bool active;
 
 	rcu_read_lock();
-	td = xa_load(&sess->tgt_devs, lun);
-	if (td) {
-		spin_lock_bh(&sess->lock);
-		if (td->gone)
-			td = NULL;
-		else
-			td->nr_cmds++;
-		spin_unlock_bh(&sess->lock);
-	}
+	found = xa_load(&sess->tgt_devs, lun);
+	spin_lock_bh(&sess->lock);
+	sess->stats.cmds++;
+	active = sess->state == CORE_SESS_ACTIVE;
+	if (!active || (found && found->gone))
+		found = NULL;
+	else if (found)
+		found->nr_cmds++;
+	spin_unlock_bh(&sess->lock);
 	rcu_read_unlock();
-	return td;
+	*td = found;
+	return active;
 }
 
 void core_tgt_dev_put(struct core_tgt_dev *td)

@@ -268,6 +268,17 @@ struct scst_cmd *scst_cmd_alloc(struct scst_session *sess, u64 lun,
 }
 EXPORT_SYMBOL_GPL(scst_cmd_alloc);
 
+void scst_cmd_set_fabric_buf(struct scst_cmd *cmd, struct scatterlist *sg,
+			     unsigned int sg_cnt, u32 len)
+{
+	struct core_cmd *cc = to_core_cmd(cmd);
+
+	cc->fabric_sg = sg;
+	cc->fabric_sg_cnt = sg_cnt;
+	cc->fabric_len = sg ? len : 0;
+}
+EXPORT_SYMBOL_GPL(scst_cmd_set_fabric_buf);
+
 static void core_cmd_submit(struct scst_cmd *cmd, bool drain)
 {
 	struct scst_msg msg;
@@ -380,6 +391,14 @@ static void core_cmd_alloc_buf(struct core_cmd *cc)
 	    !(cc->op && (cc->op->flags & CDB_F_LOCAL))) {
 		core_lend_cmd(cc, SCST_MSG_CMD_ALLOC_BUF, core_handler_ep(cmd),
 			      CORE_CMD_ALLOC);
+		return;
+	}
+	if (cc->fabric_sg && cc->fabric_len >= cmd->bufflen &&
+	    cmd->data_dir != SCST_DATA_BIDI) {
+		/* The fabric's own memory: nothing to allocate or transfer. */
+		cmd->sg = cc->fabric_sg;
+		cmd->sg_cnt = cc->fabric_sg_cnt;
+		core_cmd_ready(cc);
 		return;
 	}
 	ret = scst_sgv_alloc(core_sgv_pool, cmd->bufflen,

@@ -446,6 +446,9 @@ struct core_cmd {
 	bool submitted;
 	bool handler_buf;
 	struct scst_sgv_buf *buf;
+	struct scatterlist *fabric_sg;
+	unsigned int fabric_sg_cnt;
+	u32 fabric_len;
 	unsigned long lent_at;
 };
 

@@ -213,6 +213,8 @@ static int core_td_add(struct scst_session *sess, struct core_lun *l,
 	return 0;
 }
 
+static void core_sess_luns_changed(struct scst_session *sess);
+
 /*
  * Make @sess's table match its group: drop nexuses whose LUN went away or
  * changed, add the new ones. Existing sessions learn by REPORTED LUNS DATA
@@ -243,10 +245,26 @@ static int core_sess_sync_luns(struct scst_session *sess, bool new_sess)
 			ret = err;
 		changed = true;
 	}
-	if (changed && !new_sess)
+	if (changed && !new_sess) {
 		xa_for_each(&sess->tgt_devs, idx, td)
 			core_ua_add(td, SCST_KEY_UNIT_ATTENTION, 0x3f, 0x0e);
+		core_sess_luns_changed(sess);
+	}
 	return ret;
+}
+
+/*
+ * Tell the fabric too: an initiator in the same kernel (the local fabric)
+ * rescans at once instead of waiting for a command to meet the UA.
+ */
+static void core_sess_luns_changed(struct scst_session *sess)
+{
+	struct scst_msg msg;
+
+	scst_msg_init(&msg, SCST_MSG_SESS_LUNS_CHANGED, SCST_EP_CORE,
+		      sess->tgt->fabric->ops->ep);
+	msg.sess.fabric_priv = sess->fabric_priv;
+	core_send_notice(&msg);
 }
 
 /**
@@ -602,3 +620,29 @@ const char *scst_sess_initiator(const struct scst_session *sess)
 	return sess->initiator;
 }
 EXPORT_SYMBOL_GPL(scst_sess_initiator);
+
+/**
+ * scst_sess_luns() - the LUNs a session reaches now
+ * @sess: a registered session
+ * @luns: filled with up to @max LUNs, ascending
+ * @max:  room in @luns
+ *
+ * Process context. Return: how many LUNs the session has (more than @max
+ * means @luns holds the first @max).
+ */
+int scst_sess_luns(struct scst_session *sess, u64 *luns, unsigned int max)
+{
+	struct core_tgt_dev *td;
+	unsigned long idx;
+	int nr = 0;
+
+	mutex_lock(&core_cfg_mutex);
+	xa_for_each(&sess->tgt_devs, idx, td) {
+		if (nr < max)
+			luns[nr] = idx;
+		nr++;
+	}
+	mutex_unlock(&core_cfg_mutex);
+	return nr;
+}
+EXPORT_SYMBOL_GPL(scst_sess_luns);

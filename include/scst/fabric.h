@@ -29,6 +29,10 @@
  *                         the session is left, msg.sess.fabric_priv is
  *                         the fabric's again
  *   SCST_MSG_TGT_GONE     scst_tgt_unregister() finished likewise
+ *   SCST_MSG_SESS_LUNS_CHANGED  a live session's LUN set changed (LUN
+ *                         mapped or unmapped, group changed): ask
+ *                         scst_sess_luns(); msg.sess.fabric_priv names the
+ *                         session, which may be gone already
  *
  * The helpers that reply (scst_cmd_xfer_done() ...) may be called from any
  * context but hard IRQ, while the command is lent and at most once per lend.
@@ -119,6 +123,13 @@ struct scst_session *scst_sess_register(struct scst_tgt *tgt,
 					void *fabric_priv);
 void scst_sess_unregister(struct scst_session *sess);
 void *scst_sess_fabric_priv(const struct scst_session *sess);
+/*
+ * The LUNs @sess reaches now, ascending: up to @max into @luns; returns
+ * how many it has (more than @max: @luns holds the first @max). Process
+ * context, while the session is registered. SCST_MSG_SESS_LUNS_CHANGED
+ * says when to ask again.
+ */
+int scst_sess_luns(struct scst_session *sess, u64 *luns, unsigned int max);
 const char *scst_sess_initiator(const struct scst_session *sess);
 
 /*
@@ -135,6 +146,20 @@ struct scst_cmd *scst_cmd_alloc(struct scst_session *sess, u64 lun,
 void scst_cmd_submit(struct scst_cmd *cmd);
 void scst_cmd_submit_drain(struct scst_cmd *cmd);
 void scst_cmd_xfer_done(struct scst_cmd *cmd, int error);
+
+/*
+ * A fabric whose data already sits in memory it owns (the local fabric:
+ * the SCSI midlayer's buffer) offers that memory before scst_cmd_submit().
+ * The core uses it as the command's buffer when @len covers the CDB's
+ * transfer length, the command moves data one way and the device handler
+ * does not supply buffers itself: a write is then not lent for CMD_XFER
+ * (its data is in place) and a read's data lands in place. Otherwise the
+ * core uses a buffer of its own and lends CMD_XFER for writes as usual, and
+ * the fabric copies: cmd->sg == @sg at CMD_RESPOND tells which happened.
+ * The memory must stay valid until the fabric replies to CMD_RESPOND.
+ */
+void scst_cmd_set_fabric_buf(struct scst_cmd *cmd, struct scatterlist *sg,
+			     unsigned int sg_cnt, u32 len);
 void scst_cmd_responded(struct scst_cmd *cmd);
 
 /* Task management: the same pattern. */

@@ -49,6 +49,12 @@ enum scst_ep_id {
 	SCST_EP_SGV,
 	/* core-cmd (scst_core): the SCSI target core */
 	SCST_EP_CORE,
+	/* dev-vdisk (scst_vdisk): vdisk_nullio, and I/O completions; never sleeps */
+	SCST_EP_VDISK,
+	/* dev-vdisk: vdisk_fileio, vdisk_blockio, vcdrom; a thread pool (sleeps) */
+	SCST_EP_VDISK_IO,
+	/* tgt-local (scst_local): the local SCSI host fabric */
+	SCST_EP_LOCAL,
 
 	/* KUnit suites and bench modules; never used by production code */
 	SCST_EP_TEST0,
@@ -130,6 +136,18 @@ enum scst_msg_type {
 	SCST_MSG_SESS_GONE,
 	/* core -> fabric: a target is unregistered and freed {fabric_priv}; no reference */
 	SCST_MSG_TGT_GONE,
+	/*
+	 * core -> fabric: a live session's LUN set changed (REPORTED LUNS DATA
+	 * HAS CHANGED is queued too) {fabric_priv}; no reference: it may
+	 * arrive after SESS_GONE, so match fabric_priv against live sessions
+	 */
+	SCST_MSG_SESS_LUNS_CHANGED,
+	/*
+	 * dev-vdisk -> dev-vdisk: a backing-store I/O ended, from whatever
+	 * context its completion ran in (bio end_io, ki_complete) {cmd, error};
+	 * no reference: the command stays lent to the handler
+	 */
+	SCST_MSG_VDISK_IO_DONE,
 
 	SCST_MSG_NR,
 };
@@ -221,7 +239,8 @@ struct scst_msg_cmd {
 /**
  * struct scst_msg_sess - payload of SCST_MSG_SESS_* and SCST_MSG_TGT_GONE
  * @tgt_dev:     ATTACH, ATTACHED, DETACH, DETACHED: the I_T_L nexus
- * @fabric_priv: SESS_GONE, TGT_GONE: what the fabric registered it with
+ * @fabric_priv: SESS_GONE, TGT_GONE, SESS_LUNS_CHANGED: what the fabric
+ *               registered it with
  * @error:       ATTACHED: 0, or -errno to refuse the session the device
  */
 struct scst_msg_sess {

@@ -764,6 +764,7 @@ static struct scst_session *task_setup(struct cf_fixture *fx, u64 *tag)
 static void core_cmd_simple_concurrent(struct kunit *test)
 {
 	struct cf_fixture *fx = test->priv;
+	struct scst_cmd_port port;
 	struct scst_session *sess;
 	u64 tag = 1, t;
 
@@ -773,6 +774,13 @@ static void core_cmd_simple_concurrent(struct kunit *test)
 	/* All four are at the handler at once */
 	cf_wait_count(fx, CF_HANDLER, SCST_MSG_CMD_EXEC, 4, "SIMPLE commands");
 	KUNIT_EXPECT_EQ(test, cf_nr_held(fx, SCST_MSG_CMD_EXEC), 4U);
+	/* The handler can name the port they came through (VPD 0x83) */
+	scst_cmd_port(cf_held_cmd(fx, SCST_MSG_CMD_EXEC, 10), &port);
+	KUNIT_EXPECT_NE(test, port.rel_tgt_port_id, 0);
+	KUNIT_EXPECT_EQ(test, port.rel_tgt_port_id, fx->tgt->rel_tgt_port_id);
+	KUNIT_EXPECT_EQ(test, port.tpg_id, 0);
+	KUNIT_EXPECT_EQ(test, port.protocol_id, 0xf);
+	KUNIT_EXPECT_STREQ(test, port.tgt_name, scst_tgt_name(fx->tgt));
 	/* ...and may finish in any order */
 	for (t = 13; t >= 10; t--)
 		cf_answer(fx, SCST_MSG_CMD_EXEC, t);

@@ -236,7 +236,9 @@ check_checkpatch() {
 		"(+ --ignore $trace_ignore on ${#trace[@]} trace headers)"
 	(
 		cd "$src" || exit 1
-		cpf=(--strict --no-tree --terse --show-types --no-summary --color=never -f)
+		# --root: seed the CamelCase check with the kernel's own
+		# identifiers (struct Scsi_Host ...), which we must use as named.
+		cpf=(--strict --no-tree --root="$ksrc" --terse --show-types --no-summary --color=never -f)
 		if ((${#plain[@]})); then
 			"$cp" "${cpf[@]}" "${plain[@]}"
 		fi

@@ -103,6 +103,7 @@ struct scst_pool_thread {
 	struct scst_ep_state *st;
 	struct task_struct *task;
 	struct list_head deferred;
+	bool drain;
 };
 
 /* Per-CPU counters of one endpoint; summed when read. */
@@ -196,6 +197,7 @@ unsigned int scst_bus_cpu_deliver(unsigned int cpu, unsigned int budget);
 bool scst_bus_cpu_has_work(unsigned int cpu);
 void scst_bus_wake_cpu(struct scst_bus_cpu *bc);
 void scst_bus_kick_local(void);
+int scst_bus_drain_here(void);
 int scst_bus_pool_start(struct scst_ep_state *st);
 void scst_bus_pool_stop(struct scst_ep_state *st);
 bool scst_bus_is_pool_thread(void);

@@ -16,13 +16,25 @@
 
 DEFINE_PER_CPU(struct scst_bus_cpu, scst_bus_cpu);
 
-/* After a pool handler returned: queue what it sent to its own endpoint. */
+/*
+ * After a pool handler returned: deliver what it sent to ordinary endpoints
+ * on this CPU (the pool thread cannot migrate while it consumes a ring, see
+ * scst_pool_deliver()), then queue what it sent to its own endpoint.
+ */
 static void scst_pool_put_deferred(struct scst_ep_state *st)
 {
 	struct scst_pool_thread *pt = scst_bus_current_pool_thread();
 	struct scst_spill *sp, *tmp;
 
-	if (!pt || list_empty(&pt->deferred))
+	if (!pt)
+		return;
+	if (pt->drain) {
+		pt->drain = false;
+		preempt_disable();
+		scst_bus_drain_here();
+		preempt_enable();
+	}
+	if (list_empty(&pt->deferred))
 		return;
 	list_for_each_entry_safe(sp, tmp, &pt->deferred, node) {
 		list_del(&sp->node);
@@ -340,7 +352,14 @@ static unsigned int scst_pool_deliver(struct scst_ep_state *st)
 		r = per_cpu_ptr(st->rings, cpu);
 		if (!scst_pool_ring_ready(r) || test_and_set_bit_lock(0, &r->owned))
 			continue;
+		/*
+		 * Pinned while its handlers run: what they send to ordinary
+		 * endpoints waits, unannounced, in this CPU's rings until
+		 * scst_pool_put_deferred() delivers it here.
+		 */
+		migrate_disable();
 		k = scst_ring_consume(st, r, SCST_BUS_RING_BUDGET);
+		migrate_enable();
 		clear_bit_unlock(0, &r->owned);
 		/*
 		 * A thread that found this ring owned went back to sleep; make

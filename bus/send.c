@@ -230,8 +230,18 @@ static int __scst_bus_send(const struct scst_msg *msg, int wake)
 	if (src)
 		__this_cpu_inc(src->stats->refs_out[msg->type]);
 	pool = dst->ep->flags & SCST_EP_SLEEPS;
-	pt = pool ? scst_bus_current_pool_thread() : NULL;
-	if (pt && pt->st == dst) {
+	pt = scst_bus_current_pool_thread();
+	if (pt && !pool && wake == SCST_SEND_WAKE) {
+		/*
+		 * A pool handler's send to an ordinary endpoint: the pool
+		 * thread delivers it itself once the handler returns (it stays
+		 * on this CPU until then), which saves waking this CPU's bus
+		 * thread and a context switch per completion.
+		 */
+		pt->drain = true;
+		wake = SCST_SEND_NOWAKE;
+	}
+	if (pool && pt && pt->st == dst) {
 		/* Queued, and the pool woken, when the handler returns. */
 		ret = scst_bus_defer_self(pt, msg);
 		pool = false;
@@ -298,7 +308,7 @@ bool scst_bus_in_handler(void)
 EXPORT_SYMBOL_GPL(scst_bus_in_handler);
 
 /* Deliver this CPU's queue in the caller's context; preemption is off. */
-static int scst_bus_drain_here(void)
+int scst_bus_drain_here(void)
 {
 	int n;
 

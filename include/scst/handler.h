@@ -169,6 +169,15 @@ struct scst_device *scst_dev_register(const struct scst_handler_ops *ops,
 int scst_dev_enable(struct scst_device *dev, bool enable);
 int scst_dev_unregister(struct scst_device *dev);
 void scst_dev_set_capacity(struct scst_device *dev, u64 nr_blocks);
+/*
+ * Establish the unit attention @asc/@ascq (sense key UNIT ATTENTION) on
+ * every I_T_L nexus of @dev but @except (the nexus whose command caused it
+ * and learns the news from that command's status; NULL: none), for
+ * conditions only the handler sees: MODE PARAMETERS CHANGED, MEDIUM MAY
+ * HAVE CHANGED. Any context but hard IRQ.
+ */
+void scst_dev_raise_ua(struct scst_device *dev, struct scst_tgt_dev *except,
+		       u8 asc, u8 ascq);
 
 /* Replies to the core's lends (any context but hard IRQ). */
 void scst_cmd_parsed(struct scst_cmd *cmd);

@@ -156,6 +156,26 @@ int scst_dev_change_disabled(struct scst_device *dev, const char *attr,
 					   const void *arg),
 			     const void *arg);
 
+/**
+ * struct scst_cmd_port - the target port a command came in through, for
+ * VPD page 0x83's port designators (SPC-4 7.8.6)
+ * @rel_tgt_port_id: relative target port identifier
+ * @tpg_id:          target port group (ALUA); 0: the port is in none, so
+ *                   report no target port group designator
+ * @protocol_id:     the fabric's SPC-4 protocol identifier
+ * @tgt_name:        the target's name (SCSI name string designator);
+ *                   valid while the command is lent
+ */
+struct scst_cmd_port {
+	u16 rel_tgt_port_id;
+	u16 tpg_id;
+	u8 protocol_id;
+	const char *tgt_name;
+};
+
+/* Fill @port for @cmd, while it is lent to the handler. */
+void scst_cmd_port(const struct scst_cmd *cmd, struct scst_cmd_port *port);
+
 int scst_handler_register(const struct scst_handler_ops *ops);
 void scst_handler_unregister(const struct scst_handler_ops *ops);
 

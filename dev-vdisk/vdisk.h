@@ -71,14 +71,15 @@ enum vdisk_kind {
 /*
  * Mode parameters that change what the device does (mode.c owns their
  * pages; the others read them). One set is current, one saved.
+ *
+ * D_SENSE, TAS and QErr of the control page are not here: the core acts
+ * on them, so they live in struct scst_device (dev->d_sense, dev->tas,
+ * dev->qerr) and the control page reports and changes those.
  */
 struct vdisk_mode_params {
 	bool wce;		/* caching page: write cache enabled */
 	bool rcd;		/* caching page: read cache disabled */
-	bool d_sense;		/* control page: descriptor sense */
-	bool tas;		/* control page: task aborted status */
 	bool swp;		/* control page: software write protect */
-	u8 qerr;		/* control page: queue error management */
 	u8 tst;			/* control page: task set type (read-only 0) */
 	u8 mrie;		/* informational exceptions page */
 	bool dexcpt;		/* informational exceptions page */
@@ -129,14 +130,16 @@ extern const struct vdisk_backend vdisk_blockio_backend;
 /**
  * struct vdisk_dev - one virtual disk (dev->handler_priv)
  *
- * Attributes (configfs.c), set while the device is disabled unless said:
+ * Attributes (configfs.c), set while the device is disabled unless said.
+ * Write protection is the core's read_only attribute (dev->read_only):
+ * the core refuses medium writes with DATA PROTECT before they get here.
+ *
  * @filename:        backing file, block device or ISO image; vcdrom: may
  *                   change while enabled (media change), "" = no medium
  * @size:            bytes; nullio: its size; others: 0 = the store's size;
  *                   written while enabled it resizes (CAPACITY DATA HAS
  *                   CHANGED)
  * @blocksize:       logical block size: 512 or 4096 (vcdrom: 2048)
- * @read_only:       refuse writes (DATA PROTECT)
  * @nv_cache:        the store's cache is non-volatile: SYNCHRONIZE CACHE
  *                   and FUA need not flush
  * @write_through:   every write is FUA; the caching page reports WCE 0
@@ -172,7 +175,6 @@ struct vdisk_dev {
 	char *filename;
 	u64 size;
 	u32 blocksize;
-	bool read_only;
 	bool nv_cache;
 	bool write_through;
 	bool o_direct;

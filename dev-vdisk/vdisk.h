@@ -153,8 +153,11 @@ extern const struct vdisk_backend vdisk_blockio_backend;
  *                   and VPD 0x80/0x83 identification; defaults made at
  *                   create from the device name
  *
- * Runtime, while enabled:
- * @kind, @be:       what it is and its backend
+ * Runtime:
+ * @enabled:         between a successful enable and the disable (set by
+ *                   handlers.c; attributes that may change while enabled,
+ *                   such as vcdrom's filename and size, read it)
+ * @kind, @be:       what it is and its backend (fixed at create)
  * @file, @bdev:     the open store (fileio/vcdrom, blockio)
  * @store_size:      bytes the store has (set by @be->open)
  * @can_discard, @can_flush: what the store supports
@@ -169,6 +172,7 @@ extern const struct vdisk_backend vdisk_blockio_backend;
  */
 struct vdisk_dev {
 	struct scst_device *dev;
+	bool enabled;
 	enum vdisk_kind kind;
 	const struct vdisk_backend *be;
 

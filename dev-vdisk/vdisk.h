@@ -61,6 +61,17 @@
 #define VDISK_DEV_ID_LEN	(64 + 1)
 #define VDISK_NAA_ID_LEN	(32 + 1)	/* hex digits of NAA 5 or 6 */
 
+/*
+ * Block limits VPD page 0xB0 advertises (spc.c); sbc_io.c refuses more
+ * with INVALID FIELD IN CDB (or IN PARAMETER LIST for UNMAP's). The
+ * UNMAP limits are advertised only with thin_provisioned.
+ */
+#define VDISK_MAX_CAW_BLOCKS		1	/* COMPARE AND WRITE */
+#define VDISK_MAX_UNMAP_LBA_COUNT	0x400000	/* per UNMAP */
+#define VDISK_MAX_UNMAP_DESCRIPTORS	256	/* per UNMAP */
+#define VDISK_MAX_WRITE_SAME_BLOCKS	0x400000	/* per WRITE SAME */
+/* WSNZ: a WRITE SAME of zero blocks (to the end of the medium) is refused */
+
 enum vdisk_kind {
 	VDISK_NULLIO,
 	VDISK_FILEIO,

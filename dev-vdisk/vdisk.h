@@ -245,7 +245,14 @@ void vdisk_set_io_error(struct scst_cmd *cmd, int error, bool write);
 void vdisk_mode_init(struct vdisk_dev *vd);
 void vdisk_mode_reset(struct vdisk_dev *vd);
 
-/* vcdrom (cdrom.c): a new filename was written while enabled. */
+/*
+ * vcdrom (cdrom.c): replace the medium of an enabled vcdrom by the image
+ * @filename ("" ejects it): close the old one, open the new one, set
+ * @vd->filename, the capacity and the media-change state; on failure
+ * leave no medium. Process context; the caller serialises it with
+ * enable, disable and other changes (configfs.c: filename written while
+ * enabled; spc.c: START STOP UNIT with LOEJ).
+ */
 int vdisk_cdrom_change_media(struct vdisk_dev *vd, const char *filename);
 
 /* Copy between a scatterlist and a linear buffer (spc.c). */

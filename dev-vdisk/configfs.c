@@ -31,8 +31,6 @@
  * fails with EINVAL and one rate-limited log line; a change refused
  * because the device is enabled fails with EBUSY (the core logs it).
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/configfs.h>
 #include <linux/ctype.h>
 #include <linux/limits.h>
@@ -43,7 +41,7 @@
 #include "handlers.h"
 
 #define vdisk_cfs_warn(item, attr, fmt, ...)				\
-	pr_warn_ratelimited("device %s: %s: " fmt,			\
+	pr_warn_ratelimited(VDISK_NAME ": device %s: %s: " fmt,			\
 			    config_item_name(item), attr, ##__VA_ARGS__)
 
 /* The largest size_mb whose byte count still fits a loff_t */

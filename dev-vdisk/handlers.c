@@ -10,8 +10,6 @@
  *   vcdrom         type 5, an ISO image, 2048-byte blocks, always
  *                  read-only, may be enabled without a medium
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/module.h>
@@ -161,6 +159,12 @@ static int vdisk_enable(struct vdisk_dev *vd)
 				  vd->size, vd->filename, vd->store_size, ret);
 			goto out_close;
 		}
+	}
+	if (vd->thin_provisioned && !vd->can_discard) {
+		vdisk_err(vd, "thin_provisioned, but %s cannot deallocate blocks\n",
+			  vd->filename);
+		ret = -EINVAL;
+		goto out_close;
 	}
 	bytes = vdisk_export_size(vd);
 	if (vd->kind != VDISK_CDROM && bytes < vd->blocksize) {

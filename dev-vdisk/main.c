@@ -13,8 +13,6 @@
  * Both endpoints take the same command messages; the handler of a device
  * picks which one the core sends them to (struct scst_handler_ops.ep).
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/preempt.h>
@@ -65,7 +63,7 @@ void vdisk_io_done(struct scst_cmd *cmd, int error)
 	if (likely(!ret))
 		return;
 	if (in_hardirq()) {
-		pr_err_ratelimited("command %llu: I/O completion lost: bus refused it (%d) in hard IRQ\n",
+		pr_err_ratelimited(VDISK_NAME ": command %llu: I/O completion lost: bus refused it (%d) in hard IRQ\n",
 				   cmd->id, ret);
 		return;
 	}
@@ -184,7 +182,7 @@ static void vdisk_ep_unregister(struct scst_endpoint *ep)
 	int ret = scst_bus_unregister(ep);
 
 	if (ret)
-		pr_err("endpoint %s did not unregister (%d): the bus reported what is still out\n",
+		pr_err(VDISK_NAME ": endpoint %s did not unregister (%d): the bus reported what is still out\n",
 		       ep->name, ret);
 }
 

@@ -74,7 +74,8 @@ struct module;
  *                  close it). The core refuses to disable a device while a
  *                  LUN uses it.
  * @dev_attrs:      the handler's configfs attributes of a device, or NULL;
- *                  they sit next to the core's in handlers/<name>/<dev>/.
+ *                  they sit next to the core's in handlers/<name>/<dev>/,
+ *                  and one named like a core attribute replaces it.
  *                  Their show() and store() get the device's config_item:
  *                  scst_dev_from_item() gives the device. A store() whose
  *                  change is unsafe while the device is enabled makes it

@@ -2,20 +2,22 @@
 /*
  * SCST-NG dev-vdisk: the handlers' device attributes, in
  * /sys/kernel/config/scst/handlers/<handler>/<device>/ next to the core's
- * (type, read_only, d_sense, tas, qerr, queue_depth, and block_size and
- * size, which show what an enabled device exports, in bytes).
+ * (type, read_only, d_sense, tas, qerr, queue_depth, and block_size, which
+ * shows the block size of an enabled device).
  *
  *   filename          fileio, blockio, vcdrom: absolute path of the store;
  *                     vcdrom: may change while enabled (a media change),
  *                     empty means no medium
- *   size_mb           nullio, fileio, blockio: size in MiB (2^20 bytes).
- *                     nullio: its size (default 1048576, 1 TiB); fileio
- *                     and blockio: 0 (default) exports the whole store, a
- *                     smaller value only its start, a larger one grows a
- *                     file. Written while enabled it resizes the device
- *                     (nullio, fileio) and raises CAPACITY DATA HAS
- *                     CHANGED. (Not "size": the core's size attribute
- *                     shows the size in effect, in bytes.)
+ *   size              nullio, fileio, blockio: bytes, with an optional
+ *                     K, M, G or T suffix (powers of 1024); rounded down to
+ *                     whole blocks at enable. nullio: its size (default
+ *                     1 TiB); fileio and blockio: 0 (default) exports the
+ *                     whole store, a smaller value only its start, a
+ *                     larger one grows a file. Written while enabled it
+ *                     resizes the device (nullio, fileio) and raises
+ *                     CAPACITY DATA HAS CHANGED. Shows the size in effect
+ *                     while enabled, the value set while disabled. It
+ *                     replaces the core's read-only size.
  *   blocksize         512 or 4096 (vcdrom: always 2048)
  *   nv_cache, write_through, o_direct (fileio), thin_provisioned,
  *   rotational, removable, read_zero (nullio, may change while enabled):
@@ -44,8 +46,8 @@
 	pr_warn_ratelimited(VDISK_NAME ": device %s: %s: " fmt,			\
 			    config_item_name(item), attr, ##__VA_ARGS__)
 
-/* The largest size_mb whose byte count still fits a loff_t */
-#define VDISK_MAX_SIZE_MB	((u64)LLONG_MAX >> 20)
+/* The largest size: a loff_t */
+#define VDISK_MAX_SIZE		((u64)LLONG_MAX)
 
 static struct vdisk_dev *vdisk_cfs_dev(struct config_item *item)
 {
@@ -273,7 +275,7 @@ bad:
 CONFIGFS_ATTR(vdisk_, naa_id);
 
 /* ------------------------------------------------------------------ */
-/* blocksize, size_mb */
+/* blocksize, size */
 
 static ssize_t vdisk_blocksize_show(struct config_item *item, char *page)
 {
@@ -299,7 +301,7 @@ static ssize_t vdisk_blocksize_store(struct config_item *item,
 }
 CONFIGFS_ATTR(vdisk_, blocksize);
 
-static ssize_t vdisk_size_mb_show(struct config_item *item, char *page)
+static ssize_t vdisk_size_show(struct config_item *item, char *page)
 {
 	struct vdisk_dev *vd = vdisk_cfs_dev(item);
 	u64 size;
@@ -307,9 +309,12 @@ static ssize_t vdisk_size_mb_show(struct config_item *item, char *page)
 	if (!vd)
 		return -ENODEV;
 	mutex_lock(&vdisk_cfg_mutex);
-	size = vd->size;
+	if (vd->enabled)
+		size = READ_ONCE(vd->dev->nr_blocks) << vd->dev->block_shift;
+	else
+		size = vd->size;
 	mutex_unlock(&vdisk_cfg_mutex);
-	return sysfs_emit(page, "%llu\n", size >> 20);
+	return sysfs_emit(page, "%llu\n", size);
 }
 
 /* Resize an enabled device; vdisk_cfg_mutex held. */
@@ -319,16 +324,17 @@ static int vdisk_resize(struct vdisk_dev *vd, u64 bytes)
 
 	lockdep_assert_held(&vdisk_cfg_mutex);
 	if (!vd->be->resize) {
-		vdisk_err(vd, "size_mb: a block device's size is its own; disable the device to export less of it\n");
+		vdisk_err(vd, "size: a block device's size is its own; disable the device to export less of it\n");
 		return -EBUSY;
 	}
+	bytes = round_down(bytes, vd->blocksize);
 	if (!bytes) {
-		vdisk_err(vd, "size_mb: 0 cannot be set while enabled\n");
+		vdisk_err(vd, "size: less than one block cannot be set while enabled\n");
 		return -EINVAL;
 	}
 	ret = vd->be->resize(vd, bytes);
 	if (ret) {
-		vdisk_err(vd, "size_mb: resizing to %llu bytes failed: %d\n",
+		vdisk_err(vd, "size: resizing to %llu bytes failed: %d\n",
 			  bytes, ret);
 		return ret;
 	}
@@ -339,33 +345,70 @@ static int vdisk_resize(struct vdisk_dev *vd, u64 bytes)
 	return 0;
 }
 
-static ssize_t vdisk_size_mb_store(struct config_item *item, const char *page,
-				   size_t count)
+/* Bytes, with an optional K, M, G or T suffix (powers of 1024) */
+static int vdisk_parse_size(const char *page, u64 *size)
+{
+	size_t n = strspn(page, "0123456789");
+	const char *p = page + n;
+	unsigned int shift = 0;
+	char digits[24];
+	u64 val;
+
+	if (!n || n >= sizeof(digits))
+		return -EINVAL;
+	memcpy(digits, page, n);
+	digits[n] = '\0';
+	if (kstrtou64(digits, 10, &val))
+		return -EINVAL;
+	switch (*p) {
+	case 'T': case 't':
+		shift += 10;
+		fallthrough;
+	case 'G': case 'g':
+		shift += 10;
+		fallthrough;
+	case 'M': case 'm':
+		shift += 10;
+		fallthrough;
+	case 'K': case 'k':
+		shift += 10;
+		p++;
+		break;
+	}
+	if (*p == '\n')
+		p++;
+	if (*p || val > VDISK_MAX_SIZE >> shift)
+		return -EINVAL;
+	*size = val << shift;
+	return 0;
+}
+
+static ssize_t vdisk_size_store(struct config_item *item, const char *page,
+				size_t count)
 {
 	struct vdisk_dev *vd = vdisk_cfs_dev(item);
-	u64 mb;
+	u64 size;
 	int ret;
 
 	if (!vd)
 		return -ENODEV;
-	if (kstrtou64(page, 10, &mb) || mb > VDISK_MAX_SIZE_MB ||
-	    (!mb && vd->kind == VDISK_NULLIO)) {
-		vdisk_cfs_warn(item, "size_mb", "bad value, want %s to %llu\n",
-			       vd->kind == VDISK_NULLIO ? "1" : "0",
-			       VDISK_MAX_SIZE_MB);
+	if (vdisk_parse_size(page, &size) ||
+	    (size < vd->blocksize && vd->kind == VDISK_NULLIO)) {
+		vdisk_cfs_warn(item, "size", "bad value, want bytes (or K, M, G, T)%s\n",
+			       vd->kind == VDISK_NULLIO ? ", at least one block" : "");
 		return -EINVAL;
 	}
 	mutex_lock(&vdisk_cfg_mutex);
 	if (vd->enabled) {
-		ret = vdisk_resize(vd, mb << 20);
+		ret = vdisk_resize(vd, size);
 	} else {
-		vd->size = mb << 20;
+		vd->size = size;
 		ret = 0;
 	}
 	mutex_unlock(&vdisk_cfg_mutex);
 	return ret ?: count;
 }
-CONFIGFS_ATTR(vdisk_, size_mb);
+CONFIGFS_ATTR(vdisk_, size);
 
 /* ------------------------------------------------------------------ */
 /* filename */
@@ -442,7 +485,7 @@ CONFIGFS_ATTR(vdisk_, filename);
 /* ------------------------------------------------------------------ */
 
 struct configfs_attribute *vdisk_nullio_attrs[] = {
-	&vdisk_attr_size_mb,
+	&vdisk_attr_size,
 	&vdisk_attr_blocksize,
 	&vdisk_attr_read_zero,
 	&vdisk_attr_nv_cache,
@@ -461,7 +504,7 @@ struct configfs_attribute *vdisk_nullio_attrs[] = {
 
 struct configfs_attribute *vdisk_fileio_attrs[] = {
 	&vdisk_attr_filename,
-	&vdisk_attr_size_mb,
+	&vdisk_attr_size,
 	&vdisk_attr_blocksize,
 	&vdisk_attr_nv_cache,
 	&vdisk_attr_write_through,
@@ -480,7 +523,7 @@ struct configfs_attribute *vdisk_fileio_attrs[] = {
 
 struct configfs_attribute *vdisk_blockio_attrs[] = {
 	&vdisk_attr_filename,
-	&vdisk_attr_size_mb,
+	&vdisk_attr_size,
 	&vdisk_attr_blocksize,
 	&vdisk_attr_nv_cache,
 	&vdisk_attr_write_through,

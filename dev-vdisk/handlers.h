@@ -26,7 +26,7 @@ extern struct mutex vdisk_cfg_mutex;
 #define VDISK_DEF_VEND_ID	"SCST_NG"
 #define VDISK_DEF_PROD_REV	"0100"
 /*
- * vdisk_nullio has no store to take a size from: 1 TiB until the size_mb
+ * vdisk_nullio has no store to take a size from: 1 TiB until the size
  * attribute says otherwise.
  */
 #define VDISK_NULLIO_DEF_SIZE	SZ_1T

@@ -4,7 +4,7 @@
  * is dropped, a read returns zeros if the device's read_zero attribute is
  * set and otherwise leaves the data buffer as the core gave it (what
  * benchmarks want: no copy at all), flush and discard succeed at once.
- * Its size is the size_mb attribute (VDISK_NULLIO_DEF_SIZE by default).
+ * Its size is the size attribute (VDISK_NULLIO_DEF_SIZE by default).
  *
  * Everything runs in SCST_EP_VDISK, with preemption disabled: nothing
  * here sleeps, and the scatterlist is mapped atomically.

@@ -6,7 +6,7 @@
 # when it loads; a new device has the documented defaults and identifiers
 # derived stably from its name; every bad value is refused with EINVAL
 # (and a log line), changes unsafe while enabled with EBUSY; enable sets
-# the capacity the core shows; size_mb resizes an enabled nullio disk;
+# the capacity the core shows; size resizes an enabled nullio disk;
 # fileio refuses to enable without a file; vcdrom enables without a
 # medium; rmmod is refused while a device exists and is clean after.
 . "$(dirname "$0")/../harness/lib.sh"
@@ -34,7 +34,7 @@ mkdir "$n" || bail_out "mkdir $n failed"
 
 # --- defaults -----------------------------------------------------------------
 is "$(get "$n/blocksize")" 512 "default blocksize 512"
-is "$(get "$n/size_mb")" 1048576 "default nullio size_mb 1048576 (1 TiB)"
+is "$(get "$n/size")" $((1 << 40)) "default nullio size 1 TiB"
 is "$(get "$n/read_zero")/$(get "$n/nv_cache")/$(get "$n/write_through")/$(get "$n/thin_provisioned")" \
 	0/0/0/0 "read_zero, nv_cache, write_through, thin_provisioned default 0"
 is "$(get "$n/t10_vend_id")/$(get "$n/prod_id")/$(get "$n/t10_dev_id")" \
@@ -53,8 +53,8 @@ rmdir "$h/vdisk_nullio/n2"
 
 # --- bad values: EINVAL -------------------------------------------------------
 bad=0 bad_list=
-for av in "blocksize=1000" "blocksize=4097" "blocksize=abc" "size_mb=0" \
-	"size_mb=-1" "size_mb=99999999999999999999" "nv_cache=2" \
+for av in "blocksize=1000" "blocksize=4097" "blocksize=abc" "size=0" \
+	"size=-1" "size=99999999999999999999" "size=9000000T" "size=1X" "nv_cache=2" \
 	"write_through=yes" "read_zero=" "thin_provisioned=-1" \
 	"t10_vend_id=NINECHARS" "t10_vend_id=" "prod_id=SEVENTEEN_CHARS_X" \
 	"prod_rev=12345" "usn=$(printf '%033d' 0)" \
@@ -64,17 +64,17 @@ for av in "blocksize=1000" "blocksize=4097" "blocksize=abc" "size_mb=0" \
 	r=$(put "$n/${av%%=*}" "${av#*=}")
 	[[ $r == "Invalid argument" ]] || { bad=$((bad + 1)); bad_list+=" ${av%%=*}='${av#*=}':$r"; }
 done
-is "$bad" 0 "21 bad values refused with EINVAL${bad_list:+ (not:$bad_list)}"
+is "$bad" 0 "23 bad values refused with EINVAL${bad_list:+ (not:$bad_list)}"
 is "$(put "$n/t10_vend_id" $'A\tB')" "Invalid argument" \
 	"a control character in an identifier is refused"
 check "the refusal is logged, naming device and attribute" \
 	bash -c "/bin/busybox dmesg | grep -q 'device n1: blocksize: bad value'"
-is "$(get "$n/blocksize")/$(get "$n/size_mb")/$(get "$n/t10_vend_id")" \
-	512/1048576/SCST_NG "refused writes changed nothing"
+is "$(get "$n/blocksize")/$(get "$n/size")/$(get "$n/t10_vend_id")" \
+	512/$((1 << 40))/SCST_NG "refused writes changed nothing"
 
 # --- good values --------------------------------------------------------------
 ok_all=ok
-for av in blocksize=4096 size_mb=4096 t10_vend_id=ACME prod_id=NULLDISK \
+for av in blocksize=4096 size=4G t10_vend_id=ACME prod_id=NULLDISK \
 	prod_rev=0042 usn=serial-1 t10_dev_id=dev-id-1 \
 	naa_id=5001405ABCDEF012 rotational=1 removable=1 nv_cache=1; do
 	r=$(put "$n/${av%%=*}" "${av#*=}")
@@ -88,9 +88,9 @@ is "$(put "$n/naa_id" 60014050123456789abcdef012345678)" ok \
 	"a 32-digit NAA 6h naa_id is accepted"
 
 # --- enable -------------------------------------------------------------------
-is "$(get "$n/size")" 0 "core's size is 0 while disabled"
+is "$(get "$n/size")" $((4 << 30)) "size shows the value set while disabled"
 is "$(put "$n/enable" 1)" ok "enable"
-is "$(get "$n/size")" $((4096 << 20)) "enabled: core's size is size_mb in bytes"
+is "$(get "$n/size")" $((4 << 30)) "enabled: size shows the size in effect"
 is "$(get "$n/block_size")" 4096 "enabled: core's block_size is blocksize"
 busy=0 busy_list=
 for av in blocksize=512 t10_vend_id=OTHER naa_id=3000000000000001 \
@@ -103,24 +103,24 @@ is "$(get "$n/blocksize")/$(get "$n/t10_vend_id")" 4096/ACME \
 	"refused changes changed nothing"
 is "$(put "$n/read_zero" 1)/$(get "$n/read_zero")" ok/1 \
 	"read_zero changes while enabled"
-is "$(put "$n/size_mb" 8192)" ok "size_mb grows an enabled nullio disk"
-is "$(get "$n/size")" $((8192 << 20)) "core's size follows the resize"
-is "$(put "$n/size_mb" 1024)/$(get "$n/size")" "ok/$((1024 << 20))" \
-	"size_mb shrinks it"
-is "$(put "$n/size_mb" 0)" "Invalid argument" "size_mb 0 refused for nullio"
+is "$(put "$n/size" 8G)" ok "size grows an enabled nullio disk"
+is "$(get "$n/size")" $((8 << 30)) "size follows the resize"
+is "$(put "$n/size" 1073741825)/$(get "$n/size")" "ok/$((1 << 30))" \
+	"size shrinks it, rounded down to whole blocks"
+is "$(put "$n/size" 0)" "Invalid argument" "size 0 refused for nullio"
 check "rmdir of an enabled device is refused" \
 	bash -c "! rmdir '$n' 2>/dev/null"
 check "rmmod scst_vdisk is refused while a device exists" \
 	bash -c '! rmmod scst_vdisk 2>/dev/null'
 is "$(put "$n/enable" 0)" ok "disable"
-is "$(get "$n/size")" 0 "disabled: core's size is 0"
+is "$(get "$n/size")" $((1 << 30)) "disabled: size shows the value set"
 is "$(put "$n/blocksize" 512)" ok "blocksize changes again once disabled"
 
 # --- fileio, blockio, vcdrom --------------------------------------------------
 f=$h/vdisk_fileio/f1
 mkdir "$f"
-is "$(get "$f/filename")/$(get "$f/size_mb")" "/0" \
-	"fileio: no filename, size_mb 0 (the file's size) by default"
+is "$(get "$f/filename")/$(get "$f/size")" "/0" \
+	"fileio: no filename, size 0 (the file's size) by default"
 is "$(put "$f/enable" 1)" "Invalid argument" \
 	"fileio: enable without a filename refused"
 is "$(put "$f/filename" relative/path)" "Invalid argument" \

@@ -462,7 +462,12 @@ static void vdisk_eject(struct vdisk_dev *vd, struct scst_cmd *cmd)
 	mutex_lock(&vdisk_cfg_mutex);
 	ret = vd->enabled ? vdisk_cdrom_change_media(vd, "") : 0;
 	mutex_unlock(&vdisk_cfg_mutex);
-	if (ret)
+	/* -EBUSY: a PREVENT came in since the check above */
+	if (ret == -EBUSY)
+		scst_cmd_set_sense(cmd, SCST_KEY_ILLEGAL_REQUEST,
+				   ASC_MEDIUM_REMOVAL_PREVENTED,
+				   ASCQ_MEDIUM_REMOVAL_PREVENTED);
+	else if (ret)
 		vdisk_set_io_error(cmd, ret, false);
 }
 

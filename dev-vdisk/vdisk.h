@@ -61,6 +61,18 @@
 #define VDISK_DEV_ID_LEN	(64 + 1)
 #define VDISK_NAA_ID_LEN	(32 + 1)	/* hex digits of NAA 5 or 6 */
 
+/*
+ * Block limits (SBC-3 VPD page 0xB0): spc.c advertises them, sbc_io.c
+ * refuses commands beyond them with the sense SBC-3 gives for each.
+ * WSNZ is 1: WRITE SAME with NUMBER OF LOGICAL BLOCKS 0 (the whole rest
+ * of the medium) is INVALID FIELD IN CDB rather than a write of gigabytes.
+ */
+#define VDISK_CAW_MAX_BLOCKS	255		/* MAXIMUM COMPARE AND WRITE LENGTH */
+#define VDISK_UNMAP_MAX_DESCS	256		/* MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT */
+#define VDISK_UNMAP_MAX_BLOCKS	0x400000	/* MAXIMUM UNMAP LBA COUNT */
+#define VDISK_WS_MAX_BLOCKS	0x400000	/* MAXIMUM WRITE SAME LENGTH */
+#define VDISK_WSNZ		1
+
 enum vdisk_kind {
 	VDISK_NULLIO,
 	VDISK_FILEIO,

@@ -62,16 +62,15 @@
 #define VDISK_NAA_ID_LEN	(32 + 1)	/* hex digits of NAA 5 or 6 */
 
 /*
- * Block limits (SBC-3 VPD page 0xB0): spc.c advertises them, sbc_io.c
- * refuses commands beyond them with the sense SBC-3 gives for each.
- * WSNZ is 1: WRITE SAME with NUMBER OF LOGICAL BLOCKS 0 (the whole rest
- * of the medium) is INVALID FIELD IN CDB rather than a write of gigabytes.
+ * Block limits VPD page 0xB0 advertises (spc.c); sbc_io.c refuses more
+ * with INVALID FIELD IN CDB (or IN PARAMETER LIST for UNMAP's). The
+ * UNMAP limits are advertised only with thin_provisioned.
  */
-#define VDISK_CAW_MAX_BLOCKS	255		/* MAXIMUM COMPARE AND WRITE LENGTH */
-#define VDISK_UNMAP_MAX_DESCS	256		/* MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT */
-#define VDISK_UNMAP_MAX_BLOCKS	0x400000	/* MAXIMUM UNMAP LBA COUNT */
-#define VDISK_WS_MAX_BLOCKS	0x400000	/* MAXIMUM WRITE SAME LENGTH */
-#define VDISK_WSNZ		1
+#define VDISK_MAX_CAW_BLOCKS		1	/* COMPARE AND WRITE */
+#define VDISK_MAX_UNMAP_LBA_COUNT	0x400000	/* per UNMAP */
+#define VDISK_MAX_UNMAP_DESCRIPTORS	256	/* per UNMAP */
+#define VDISK_MAX_WRITE_SAME_BLOCKS	0x400000	/* per WRITE SAME */
+/* WSNZ: a WRITE SAME of zero blocks (to the end of the medium) is refused */
 
 enum vdisk_kind {
 	VDISK_NULLIO,
@@ -165,8 +164,11 @@ extern const struct vdisk_backend vdisk_blockio_backend;
  *                   and VPD 0x80/0x83 identification; defaults made at
  *                   create from the device name
  *
- * Runtime, while enabled:
- * @kind, @be:       what it is and its backend
+ * Runtime:
+ * @enabled:         between a successful enable and the disable (set by
+ *                   handlers.c; attributes that may change while enabled,
+ *                   such as vcdrom's filename and size, read it)
+ * @kind, @be:       what it is and its backend (fixed at create)
  * @file, @bdev:     the open store (fileio/vcdrom, blockio)
  * @store_size:      bytes the store has (set by @be->open)
  * @can_discard, @can_flush: what the store supports
@@ -181,6 +183,7 @@ extern const struct vdisk_backend vdisk_blockio_backend;
  */
 struct vdisk_dev {
 	struct scst_device *dev;
+	bool enabled;
 	enum vdisk_kind kind;
 	const struct vdisk_backend *be;
 
@@ -242,7 +245,14 @@ void vdisk_set_io_error(struct scst_cmd *cmd, int error, bool write);
 void vdisk_mode_init(struct vdisk_dev *vd);
 void vdisk_mode_reset(struct vdisk_dev *vd);
 
-/* vcdrom (cdrom.c): a new filename was written while enabled. */
+/*
+ * vcdrom (cdrom.c): replace the medium of an enabled vcdrom by the image
+ * @filename ("" ejects it): close the old one, open the new one, set
+ * @vd->filename, the capacity and the media-change state; on failure
+ * leave no medium. Process context; the caller serialises it with
+ * enable, disable and other changes (configfs.c: filename written while
+ * enabled; spc.c: START STOP UNIT with LOEJ).
+ */
 int vdisk_cdrom_change_media(struct vdisk_dev *vd, const char *filename);
 
 /* Copy between a scatterlist and a linear buffer (spc.c). */

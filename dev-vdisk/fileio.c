@@ -10,8 +10,9 @@
  * completion (ki_complete, possibly in interrupt context) ends the command
  * by vdisk_io_done().
  *
- * vcdrom changes its medium while enabled: cdrom.c replaces vd->file under
- * vd->lock, so an I/O on a vcdrom pins the file it started with.
+ * vcdrom changes its medium while enabled (cdrom.c, through close and
+ * open): vd->file is published and withdrawn under vd->lock, and an I/O
+ * on a vcdrom pins the file it started with.
  */
 #include <linux/bvec.h>
 #include <linux/falloc.h>
@@ -339,6 +340,7 @@ static int fileio_open(struct vdisk_dev *vd)
 {
 	bool ro = vd->dev->read_only || vd->kind == VDISK_CDROM;
 	int flags = O_LARGEFILE | (ro ? O_RDONLY : O_RDWR);
+	unsigned long lock_flags;
 	struct file *file;
 
 	vd->file = NULL;
@@ -371,16 +373,28 @@ static int fileio_open(struct vdisk_dev *vd)
 	vd->store_size = i_size_read(file_inode(file));
 	vd->can_flush = !!file->f_op->fsync;
 	vd->can_discard = !ro && fileio_can_punch(vd, file);
+	spin_lock_irqsave(&vd->lock, lock_flags);
 	vd->file = file;
+	spin_unlock_irqrestore(&vd->lock, lock_flags);
 	return 0;
 }
 
+/*
+ * Unpublish the file under vd->lock before closing it: an I/O of a vcdrom
+ * that already pinned it (fileio_get_file()) keeps it open until it ends,
+ * so cdrom.c may close the old medium with I/O in flight.
+ */
 static void fileio_close(struct vdisk_dev *vd)
 {
-	if (!vd->file)
-		return;
-	filp_close(vd->file, NULL);
+	unsigned long flags;
+	struct file *file;
+
+	spin_lock_irqsave(&vd->lock, flags);
+	file = vd->file;
 	vd->file = NULL;
+	spin_unlock_irqrestore(&vd->lock, flags);
+	if (file)
+		filp_close(file, NULL);
 }
 
 const struct vdisk_backend vdisk_fileio_backend = {

@@ -61,6 +61,17 @@
 #define VDISK_DEV_ID_LEN	(64 + 1)
 #define VDISK_NAA_ID_LEN	(32 + 1)	/* hex digits of NAA 5 or 6 */
 
+/*
+ * Block limits VPD page 0xB0 advertises (spc.c); sbc_io.c refuses more
+ * with INVALID FIELD IN CDB (or IN PARAMETER LIST for UNMAP's). The
+ * UNMAP limits are advertised only with thin_provisioned.
+ */
+#define VDISK_MAX_CAW_BLOCKS		1	/* COMPARE AND WRITE */
+#define VDISK_MAX_UNMAP_LBA_COUNT	0x400000	/* per UNMAP */
+#define VDISK_MAX_UNMAP_DESCRIPTORS	256	/* per UNMAP */
+#define VDISK_MAX_WRITE_SAME_BLOCKS	0x400000	/* per WRITE SAME */
+/* WSNZ: a WRITE SAME of zero blocks (to the end of the medium) is refused */
+
 enum vdisk_kind {
 	VDISK_NULLIO,
 	VDISK_FILEIO,
@@ -247,7 +258,14 @@ void vdisk_set_io_error(struct scst_cmd *cmd, int error, bool write);
 void vdisk_mode_init(struct vdisk_dev *vd);
 void vdisk_mode_reset(struct vdisk_dev *vd);
 
-/* vcdrom (cdrom.c): a new filename was written while enabled. */
+/*
+ * vcdrom (cdrom.c): replace the medium of an enabled vcdrom by the image
+ * @filename ("" ejects it): close the old one, open the new one, set
+ * @vd->filename, the capacity and the media-change state; on failure
+ * leave no medium. Process context; the caller serialises it with
+ * enable, disable and other changes (configfs.c: filename written while
+ * enabled; spc.c: START STOP UNIT with LOEJ).
+ */
 int vdisk_cdrom_change_media(struct vdisk_dev *vd, const char *filename);
 
 /* Copy between a scatterlist and a linear buffer (spc.c). */

@@ -217,6 +217,15 @@ void scst_cmd_set_sense(struct scst_cmd *cmd, u8 key, u8 asc, u8 ascq)
 }
 EXPORT_SYMBOL_GPL(scst_cmd_set_sense);
 
+void scst_cmd_set_sense_info(struct scst_cmd *cmd, u8 key, u8 asc, u8 ascq,
+			     u64 info)
+{
+	scst_cmd_set_sense(cmd, key, asc, ascq);
+	cmd->sense_len = scst_sense_set_info(cmd->sense, sizeof(cmd->sense),
+					     cmd->sense_len, info);
+}
+EXPORT_SYMBOL_GPL(scst_cmd_set_sense_info);
+
 void scst_cmd_set_sense_field(struct scst_cmd *cmd, u8 key, u8 asc, u8 ascq,
 			      bool in_cdb, u16 byte, int bit)
 {

@@ -78,6 +78,48 @@ unsigned int scst_sense_build(u8 *buf, unsigned int size, bool d_sense,
 }
 EXPORT_SYMBOL_IF_KUNIT(scst_sense_build);
 
+#define SENSE_DESC_INFO		0x00	/* information descriptor */
+#define SENSE_DESC_INFO_LEN	12
+#define SENSE_FIXED_VALID	0x80
+
+unsigned int scst_sense_set_info(u8 *buf, unsigned int size, unsigned int len,
+				 u64 info)
+{
+	u8 *d;
+
+	if (!len)
+		return 0;
+	switch (buf[0] & 0x7f) {
+	case SENSE_DESC_CURRENT:
+	case SENSE_DESC_DEFERRED:
+		/* SPC-4 4.5.2.2: appended, VALID set, 8-byte INFORMATION */
+		if (len + SENSE_DESC_INFO_LEN > size)
+			return len;
+		d = &buf[len];
+		memset(d, 0, SENSE_DESC_INFO_LEN);
+		d[0] = SENSE_DESC_INFO;
+		d[1] = SENSE_DESC_INFO_LEN - 2;
+		d[2] = SENSE_FIXED_VALID;
+		put_unaligned_be64(info, &d[4]);
+		buf[7] += SENSE_DESC_INFO_LEN;
+		return len + SENSE_DESC_INFO_LEN;
+	case SENSE_FIXED_CURRENT:
+	case SENSE_FIXED_DEFERRED:
+		/*
+		 * SPC-4 4.5.3: four bytes; a value that does not fit leaves
+		 * VALID clear rather than report a truncated one.
+		 */
+		if (info > U32_MAX)
+			return len;
+		buf[0] |= SENSE_FIXED_VALID;
+		put_unaligned_be32(info, &buf[3]);
+		return len;
+	default:
+		return len;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(scst_sense_set_info);
+
 bool scst_sense_decode(const u8 *sense, unsigned int len, u8 *key, u8 *asc,
 		       u8 *ascq)
 {

@@ -30,6 +30,14 @@ unsigned int scst_sense_build(u8 *buf, unsigned int size, bool d_sense,
 			      u8 key, u8 asc, u8 ascq,
 			      const struct scst_sks *sks);
 
+/*
+ * Add the INFORMATION field (SPC-4 4.5.2.2, 4.5.3) to the @len bytes of
+ * sense in @buf (@size bytes of room), with VALID set; returns the new
+ * length. Fixed format cannot hold more than 32 bits: VALID stays clear.
+ */
+unsigned int scst_sense_set_info(u8 *buf, unsigned int size, unsigned int len,
+				 u64 info);
+
 /* Read key, ASC and ASCQ from either format; false if @sense is not sense. */
 bool scst_sense_decode(const u8 *sense, unsigned int len, u8 *key, u8 *asc,
 		       u8 *ascq);

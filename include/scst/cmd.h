@@ -207,6 +207,13 @@ void scst_cmd_set_status(struct scst_cmd *cmd, u8 status);
  */
 void scst_cmd_set_sense_field(struct scst_cmd *cmd, u8 key, u8 asc, u8 ascq,
 			      bool in_cdb, u16 byte, int bit);
+/*
+ * The same with the INFORMATION field set (and VALID): MISCOMPARE of
+ * COMPARE AND WRITE and VERIFY reports there the offset of the first byte
+ * that differs (SBC-3 5.2). Fixed-format sense holds only 32 bits of it.
+ */
+void scst_cmd_set_sense_info(struct scst_cmd *cmd, u8 key, u8 asc, u8 ascq,
+			     u64 info);
 
 /*
  * Highest LUN the core accepts: what the flat space addressing method

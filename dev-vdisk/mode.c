@@ -162,7 +162,10 @@ static int mode_take_caching(struct vdisk_mode_vals *mv, const u8 *pg)
 /*
  * Control (SPC-4 7.5.8). TST is fixed; QAM is 1 (unrestricted reordering):
  * the core hands SIMPLE commands over without ordering them against each
- * other. GLTSD is 1: log parameters are never saved.
+ * other. GLTSD is 1: log parameters are never saved. SWP is not
+ * changeable: setting it would have to make every medium write fail with
+ * DATA PROTECT, WRITE PROTECTED, and the data commands (sbc_io.c) do not
+ * look at it; write protection is the core's read_only attribute.
  */
 static void mode_fill_control(const struct vdisk_dev *vd,
 			      const struct vdisk_mode_vals *mv, u8 *pg)
@@ -170,7 +173,6 @@ static void mode_fill_control(const struct vdisk_dev *vd,
 	if (!mv) {
 		pg[2] = CTRL_D_SENSE;
 		pg[3] = CTRL_QERR_MASK;
-		pg[4] = CTRL_SWP;
 		pg[5] = CTRL_TAS;
 		return;
 	}

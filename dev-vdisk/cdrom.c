@@ -12,7 +12,6 @@
  * READY CHANGE, MEDIUM MAY HAVE CHANGED, and GET EVENT STATUS NOTIFICATION
  * reports the change once.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <asm/unaligned.h>
 #include <linux/cdrom.h>

@@ -17,7 +17,6 @@
  * disable/enable, not an rmdir of the device or a module reload, since
  * nothing is written to stable storage.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <asm/unaligned.h>
 #include <linux/kernel.h>

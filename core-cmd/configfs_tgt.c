@@ -466,10 +466,14 @@ static ssize_t core_cfs_tgt_enable_store(struct config_item *item,
 			  config_item_name(item));
 		return ret;
 	}
+	/*
+	 * The target outlives this call without core_cfg_mutex: only rmdir
+	 * frees it, and configfs lets rmdir wait for running stores.
+	 */
 	mutex_lock(&core_cfg_mutex);
 	tgt = to_cfs_tgt(item)->tgt;
-	ret = tgt ? core_tgt_set_enabled(tgt, val) : -ENODEV;
 	mutex_unlock(&core_cfg_mutex);
+	ret = tgt ? core_tgt_set_enabled(tgt, val) : -ENODEV;
 	return ret ?: count;
 }
 
@@ -592,6 +596,13 @@ static void core_cfs_tgt_drop(struct config_group *group,
 {
 	struct core_cfs_tgt *tw = to_cfs_tgt(item);
 	struct scst_tgt *tgt;
+
+	/* Disable it first: the fabric is called without core_cfg_mutex. */
+	mutex_lock(&core_cfg_mutex);
+	tgt = tw->tgt;
+	mutex_unlock(&core_cfg_mutex);
+	if (tgt)
+		core_tgt_set_enabled(tgt, false);
 
 	mutex_lock(&core_cfg_mutex);
 	tgt = tw->tgt;

@@ -223,6 +223,7 @@ struct core_fabric *core_fabric_find(const char *name);
 struct scst_tgt *core_tgt_find(struct core_fabric *fabric, const char *name);
 struct scst_tgt *core_tgt_create(struct core_fabric *fabric, const char *name,
 				 void *fabric_priv, bool by_configfs);
+/* Process context, no core mutex held: it calls the fabric unlocked. */
 int core_tgt_set_enabled(struct scst_tgt *tgt, bool enable);
 /*
  * Change a disabled target's SPC-4 relative target port identifier; -EBUSY

@@ -213,44 +213,73 @@ out_put:
 	return ERR_PTR(ret);
 }
 
+/*
+ * Enabling and disabling call into the fabric, which may wait there for
+ * what itself needs core_cfg_mutex: the local fabric registers its session
+ * on enable, and on disable removes a SCSI host whose error handler sends
+ * TMFs (they run under core_cfg_mutex) and waits for SESS_GONE. So the
+ * fabric is called under this outer mutex only, which keeps enables and
+ * disables of targets one at a time; core_cfg_mutex is taken around the
+ * model's changes alone.
+ */
+static DEFINE_MUTEX(core_tgt_enable_mutex);
+
+/* Start unregistering every session of a disabled target. */
+static void core_tgt_drop_sessions(struct scst_tgt *tgt)
+{
+	struct scst_session *sess, *tmp;
+
+	lockdep_assert_held(&core_cfg_mutex);
+	list_for_each_entry_safe(sess, tmp, &tgt->sessions, tgt_node)
+		core_sess_unregister_locked(sess);
+}
+
 /**
  * core_tgt_set_enabled() - let sessions register, or stop and drain them
- * @tgt:    the target
+ * @tgt:    the target; the caller keeps it alive (configfs holds its
+ *          directory, a fabric its own target)
  * @enable: the new state
  *
- * Disabling tells the fabric first (it closes its logins), then starts
- * unregistering every session that is left; each ends with SESS_GONE.
+ * Process context, with neither core_cfg_mutex nor core_tgt_enable_mutex
+ * held. Enabling marks the target enabled first, so that the fabric's
+ * enable_target() may register sessions, and undoes it if the fabric
+ * fails. Disabling refuses new sessions first, then tells the fabric (it
+ * closes its logins and may wait for them), then starts unregistering
+ * every session that is left; each ends with SESS_GONE.
  */
 int core_tgt_set_enabled(struct scst_tgt *tgt, bool enable)
 {
 	const struct scst_fabric_ops *ops = tgt->fabric->ops;
-	struct scst_session *sess, *tmp;
-	int ret;
+	int ret = 0;
 
-	lockdep_assert_held(&core_cfg_mutex);
+	mutex_lock(&core_tgt_enable_mutex);
+	mutex_lock(&core_cfg_mutex);
 	if (tgt->enabled == enable)
-		return 0;
-	if (enable && tgt->removing)
-		return -ENOENT;
-	if (enable) {
-		if (ops->enable_target) {
-			ret = ops->enable_target(tgt, true);
-			if (ret) {
-				pr_err(CORE_NAME ": %s: target %s: the fabric failed to enable it: %d\n",
-				       ops->name, tgt->name, ret);
-				return ret;
-			}
-		}
-		tgt->enabled = true;
-		return 0;
+		goto out_unlock;
+	if (enable && tgt->removing) {
+		ret = -ENOENT;
+		goto out_unlock;
 	}
+	tgt->enabled = enable;
+	mutex_unlock(&core_cfg_mutex);
 
-	tgt->enabled = false;
 	if (ops->enable_target)
-		ops->enable_target(tgt, false);
-	list_for_each_entry_safe(sess, tmp, &tgt->sessions, tgt_node)
-		core_sess_unregister_locked(sess);
-	return 0;
+		ret = ops->enable_target(tgt, enable);
+
+	mutex_lock(&core_cfg_mutex);
+	if (enable && ret) {
+		pr_err(CORE_NAME ": %s: target %s: the fabric failed to enable it: %d\n",
+		       ops->name, tgt->name, ret);
+		tgt->enabled = false;
+		core_tgt_drop_sessions(tgt);
+	} else if (!enable) {
+		core_tgt_drop_sessions(tgt);
+		ret = 0;
+	}
+out_unlock:
+	mutex_unlock(&core_cfg_mutex);
+	mutex_unlock(&core_tgt_enable_mutex);
+	return ret;
 }
 
 static void core_tgt_free(struct scst_tgt *tgt)
@@ -319,7 +348,17 @@ void core_tgt_remove(struct scst_tgt *tgt)
 	if (tgt->removing)
 		return;
 	tgt->removing = true;
-	core_tgt_set_enabled(tgt, false);
+	/*
+	 * Callers disabled it (core_tgt_set_enabled() cannot run under
+	 * core_cfg_mutex); a target still enabled here lost a race with an
+	 * enable: stop its sessions without asking the fabric again.
+	 */
+	if (tgt->enabled) {
+		pr_warn(CORE_NAME ": %s: target %s removed while enabled\n",
+			tgt->fabric->ops->name, tgt->name);
+		tgt->enabled = false;
+	}
+	core_tgt_drop_sessions(tgt);
 	if (!tgt->nr_sessions)
 		core_tgt_free(tgt);
 }
@@ -359,6 +398,7 @@ EXPORT_SYMBOL_GPL(scst_tgt_register);
 
 void scst_tgt_unregister(struct scst_tgt *tgt)
 {
+	core_tgt_set_enabled(tgt, false);
 	core_cfs_tgt_del(tgt);
 	mutex_lock(&core_cfg_mutex);
 	core_tgt_remove(tgt);
@@ -368,12 +408,7 @@ EXPORT_SYMBOL_GPL(scst_tgt_unregister);
 
 int scst_tgt_enable(struct scst_tgt *tgt, bool enable)
 {
-	int ret;
-
-	mutex_lock(&core_cfg_mutex);
-	ret = core_tgt_set_enabled(tgt, enable);
-	mutex_unlock(&core_cfg_mutex);
-	return ret;
+	return core_tgt_set_enabled(tgt, enable);
 }
 EXPORT_SYMBOL_GPL(scst_tgt_enable);
 

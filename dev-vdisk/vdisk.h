@@ -91,10 +91,17 @@ struct vdisk_mode_params {
 	bool wce;		/* caching page: write cache enabled */
 	bool rcd;		/* caching page: read cache disabled */
 	bool swp;		/* control page: software write protect */
-	u8 tst;			/* control page: task set type (read-only 0) */
+	u8 tst;			/* control page: task set type (fixed) */
 	u8 mrie;		/* informational exceptions page */
 	bool dexcpt;		/* informational exceptions page */
 };
+
+/*
+ * Logical block provisioning thresholds are counted in sets of
+ * 2^VDISK_LBP_THRESHOLD_EXP logical blocks: VPD page 0xB2's THRESHOLD
+ * EXPONENT, and the unit of the LBP log page's resource counts (SBC-3).
+ */
+#define VDISK_LBP_THRESHOLD_EXP	0
 
 struct vdisk_dev;
 
@@ -173,13 +180,16 @@ extern const struct vdisk_backend vdisk_blockio_backend;
  * @store_size:      bytes the store has (set by @be->open)
  * @can_discard, @can_flush: what the store supports
  * @lock:            protects @mode_cur, @mode_saved, @prevent, @stopped,
- *                   @media_changed and @media_event (any context)
+ *                   @media_changed and the saved_* fields (any context)
  * @caw_mutex:       serialises COMPARE AND WRITE against itself (sleeping
  *                   backends; nullio has nothing to compare)
  * @mode_cur, @mode_saved: mode parameters (mode.c)
  * @prevent:         PREVENT ALLOW MEDIUM REMOVAL: removal prevented
  * @stopped:         START STOP UNIT stopped it: media access is NOT READY
  * @media_changed:   vcdrom: a new medium awaits GET EVENT STATUS
+ * @saved_d_sense, @saved_tas, @saved_qerr: the saved control page's
+ *                   D_SENSE, TAS and QErr (mode.c); the current ones are
+ *                   the core's dev->d_sense, dev->tas, dev->qerr
  */
 struct vdisk_dev {
 	struct scst_device *dev;
@@ -217,6 +227,9 @@ struct vdisk_dev {
 	bool prevent;
 	bool stopped;
 	bool media_changed;
+	bool saved_d_sense;
+	bool saved_tas;
+	u8 saved_qerr;
 };
 
 static inline struct vdisk_dev *vdisk_of(const struct scst_cmd *cmd)

@@ -65,9 +65,14 @@ struct scst_tgt;
  *               targets itself (then mkdir is refused)
  * @remove_target: configfs rmdir, after the core unregistered every session
  * @enable_target: the target's `enable` was written: start (or stop)
- *               accepting logins/sessions. Disabling has already made the
- *               core refuse new sessions; it is called before existing
- *               sessions are unregistered.
+ *               accepting logins/sessions. Process context, no core lock
+ *               held, one call at a time for all targets, so it may
+ *               register or unregister sessions and wait (bounded) for
+ *               them. Enabling: the core already accepts sessions on
+ *               @tgt, and refuses them again if this fails. Disabling
+ *               (also before rmdir and scst_tgt_unregister()): the core
+ *               already refuses new sessions; sessions still registered
+ *               when it returns are unregistered by the core.
  * @tgt_attrs:   extra configfs attributes of a target, or NULL; their
  *               show() and store() get the target directory's config_item:
  *               scst_tgt_from_item() gives the target

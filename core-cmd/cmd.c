@@ -217,6 +217,14 @@ void scst_cmd_set_sense(struct scst_cmd *cmd, u8 key, u8 asc, u8 ascq)
 }
 EXPORT_SYMBOL_GPL(scst_cmd_set_sense);
 
+void scst_cmd_set_sense_field(struct scst_cmd *cmd, u8 key, u8 asc, u8 ascq,
+			      bool in_cdb, u16 byte, int bit)
+{
+	core_cmd_set_sense_sks(to_core_cmd(cmd), key, asc, ascq, in_cdb, byte,
+			       bit);
+}
+EXPORT_SYMBOL_GPL(scst_cmd_set_sense_field);
+
 /* ------------------------------------------------------------------ */
 /* Fabric side */
 

@@ -494,22 +494,40 @@ static const struct config_item_type core_cfs_handler_type = {
 	.ct_owner	= THIS_MODULE,
 };
 
-/* The core's attributes, then the handler's (or fabric's), NULL-terminated */
+static bool core_cfs_attr_named(struct configfs_attribute **attrs,
+				const char *name)
+{
+	while (attrs && *attrs) {
+		if (!strcmp((*attrs)->ca_name, name))
+			return true;
+		attrs++;
+	}
+	return false;
+}
+
+/*
+ * The core's attributes, then the handler's (or fabric's), NULL-terminated.
+ * A handler's attribute named like one of the core's replaces it: a
+ * handler whose device size can be set (vdisk) serves a writable "size"
+ * instead of the core's read-only one.
+ */
 struct configfs_attribute **
 core_cfs_merge_attrs(struct configfs_attribute **core, unsigned int nr_core,
 		     struct configfs_attribute **extra)
 {
 	struct configfs_attribute **attrs;
-	unsigned int nr_extra = 0;
+	unsigned int i, n = 0, nr_extra = 0;
 
 	while (extra && extra[nr_extra])
 		nr_extra++;
 	attrs = kcalloc(nr_core + nr_extra + 1, sizeof(*attrs), GFP_KERNEL);
 	if (!attrs)
 		return NULL;
-	memcpy(attrs, core, nr_core * sizeof(*attrs));
+	for (i = 0; i < nr_core; i++)
+		if (!core_cfs_attr_named(extra, core[i]->ca_name))
+			attrs[n++] = core[i];
 	if (nr_extra)
-		memcpy(attrs + nr_core, extra, nr_extra * sizeof(*attrs));
+		memcpy(attrs + n, extra, nr_extra * sizeof(*attrs));
 	return attrs;
 }
 

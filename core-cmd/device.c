@@ -330,3 +330,21 @@ void scst_dev_set_capacity(struct scst_device *dev, u64 nr_blocks)
 			0x2a, 0x09);
 }
 EXPORT_SYMBOL_GPL(scst_dev_set_capacity);
+
+/**
+ * scst_dev_raise_ua() - a handler-side condition every other nexus must learn
+ * @dev:    the device
+ * @except: the nexus to skip, or NULL
+ * @asc:    additional sense code
+ * @ascq:   additional sense code qualifier
+ *
+ * Any context but hard IRQ. @except, if set, is a command's cmd->tgt_dev,
+ * valid while the command is lent to the handler.
+ */
+void scst_dev_raise_ua(struct scst_device *dev, struct scst_tgt_dev *except,
+		       u8 asc, u8 ascq)
+{
+	core_ua_add_dev(to_core_dev(dev), except ? to_core_tgt_dev(except) : NULL,
+			SCST_KEY_UNIT_ATTENTION, asc, ascq);
+}
+EXPORT_SYMBOL_GPL(scst_dev_raise_ua);

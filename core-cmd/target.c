@@ -435,3 +435,15 @@ bool scst_tgt_enabled(const struct scst_tgt *tgt)
 	return READ_ONCE(tgt->enabled);
 }
 EXPORT_SYMBOL_GPL(scst_tgt_enabled);
+
+void scst_cmd_port(const struct scst_cmd *cmd, struct scst_cmd_port *port)
+{
+	const struct scst_tgt *tgt = cmd->sess->tgt;
+
+	port->rel_tgt_port_id = READ_ONCE(tgt->rel_tgt_port_id);
+	/* No ALUA port groups yet: every port is in none. */
+	port->tpg_id = 0;
+	port->protocol_id = tgt->fabric->ops->protocol_id;
+	port->tgt_name = tgt->name;
+}
+EXPORT_SYMBOL_GPL(scst_cmd_port);

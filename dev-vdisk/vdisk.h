@@ -61,6 +61,17 @@
 #define VDISK_DEV_ID_LEN	(64 + 1)
 #define VDISK_NAA_ID_LEN	(32 + 1)	/* hex digits of NAA 5 or 6 */
 
+/*
+ * Block limits VPD page 0xB0 advertises (spc.c); sbc_io.c refuses more
+ * with INVALID FIELD IN CDB (or IN PARAMETER LIST for UNMAP's). The
+ * UNMAP limits are advertised only with thin_provisioned.
+ */
+#define VDISK_MAX_CAW_BLOCKS		1	/* COMPARE AND WRITE */
+#define VDISK_MAX_UNMAP_LBA_COUNT	0x400000	/* per UNMAP */
+#define VDISK_MAX_UNMAP_DESCRIPTORS	256	/* per UNMAP */
+#define VDISK_MAX_WRITE_SAME_BLOCKS	0x400000	/* per WRITE SAME */
+/* WSNZ: a WRITE SAME of zero blocks (to the end of the medium) is refused */
+
 enum vdisk_kind {
 	VDISK_NULLIO,
 	VDISK_FILEIO,
@@ -71,14 +82,15 @@ enum vdisk_kind {
 /*
  * Mode parameters that change what the device does (mode.c owns their
  * pages; the others read them). One set is current, one saved.
+ *
+ * D_SENSE, TAS and QErr of the control page are not here: the core acts
+ * on them, so they live in struct scst_device (dev->d_sense, dev->tas,
+ * dev->qerr) and the control page reports and changes those.
  */
 struct vdisk_mode_params {
 	bool wce;		/* caching page: write cache enabled */
 	bool rcd;		/* caching page: read cache disabled */
-	bool d_sense;		/* control page: descriptor sense */
-	bool tas;		/* control page: task aborted status */
 	bool swp;		/* control page: software write protect */
-	u8 qerr;		/* control page: queue error management */
 	u8 tst;			/* control page: task set type (read-only 0) */
 	u8 mrie;		/* informational exceptions page */
 	bool dexcpt;		/* informational exceptions page */
@@ -129,14 +141,16 @@ extern const struct vdisk_backend vdisk_blockio_backend;
 /**
  * struct vdisk_dev - one virtual disk (dev->handler_priv)
  *
- * Attributes (configfs.c), set while the device is disabled unless said:
+ * Attributes (configfs.c), set while the device is disabled unless said.
+ * Write protection is the core's read_only attribute (dev->read_only):
+ * the core refuses medium writes with DATA PROTECT before they get here.
+ *
  * @filename:        backing file, block device or ISO image; vcdrom: may
  *                   change while enabled (media change), "" = no medium
  * @size:            bytes; nullio: its size; others: 0 = the store's size;
  *                   written while enabled it resizes (CAPACITY DATA HAS
  *                   CHANGED)
  * @blocksize:       logical block size: 512 or 4096 (vcdrom: 2048)
- * @read_only:       refuse writes (DATA PROTECT)
  * @nv_cache:        the store's cache is non-volatile: SYNCHRONIZE CACHE
  *                   and FUA need not flush
  * @write_through:   every write is FUA; the caching page reports WCE 0
@@ -150,8 +164,11 @@ extern const struct vdisk_backend vdisk_blockio_backend;
  *                   and VPD 0x80/0x83 identification; defaults made at
  *                   create from the device name
  *
- * Runtime, while enabled:
- * @kind, @be:       what it is and its backend
+ * Runtime:
+ * @enabled:         between a successful enable and the disable (set by
+ *                   handlers.c; attributes that may change while enabled,
+ *                   such as vcdrom's filename and size, read it)
+ * @kind, @be:       what it is and its backend (fixed at create)
  * @file, @bdev:     the open store (fileio/vcdrom, blockio)
  * @store_size:      bytes the store has (set by @be->open)
  * @can_discard, @can_flush: what the store supports
@@ -166,13 +183,13 @@ extern const struct vdisk_backend vdisk_blockio_backend;
  */
 struct vdisk_dev {
 	struct scst_device *dev;
+	bool enabled;
 	enum vdisk_kind kind;
 	const struct vdisk_backend *be;
 
 	char *filename;
 	u64 size;
 	u32 blocksize;
-	bool read_only;
 	bool nv_cache;
 	bool write_through;
 	bool o_direct;
@@ -228,7 +245,14 @@ void vdisk_set_io_error(struct scst_cmd *cmd, int error, bool write);
 void vdisk_mode_init(struct vdisk_dev *vd);
 void vdisk_mode_reset(struct vdisk_dev *vd);
 
-/* vcdrom (cdrom.c): a new filename was written while enabled. */
+/*
+ * vcdrom (cdrom.c): replace the medium of an enabled vcdrom by the image
+ * @filename ("" ejects it): close the old one, open the new one, set
+ * @vd->filename, the capacity and the media-change state; on failure
+ * leave no medium. Process context; the caller serialises it with
+ * enable, disable and other changes (configfs.c: filename written while
+ * enabled; spc.c: START STOP UNIT with LOEJ).
+ */
 int vdisk_cdrom_change_media(struct vdisk_dev *vd, const char *filename);
 
 /* Copy between a scatterlist and a linear buffer (spc.c). */

@@ -163,6 +163,72 @@ static void core_cmd_write10_path(struct kunit *test)
 	cf_wait_idle(fx);
 }
 
+/*
+ * A fabric that offers its own memory (scst_cmd_set_fabric_buf()): a write
+ * executes straight from it with no CMD_XFER, a read lands in it; one too
+ * short for the CDB's transfer falls back to a core buffer and CMD_XFER.
+ */
+static void core_cmd_fabric_buf(struct kunit *test)
+{
+	static const u16 want_write[] = { SCST_MSG_CMD_EXEC, SCST_MSG_CMD_RESPOND };
+	static const u16 want_short[] = {
+		SCST_MSG_CMD_XFER, SCST_MSG_CMD_EXEC, SCST_MSG_CMD_RESPOND
+	};
+	const u32 len = 8U << CF_BLOCK_SHIFT;
+	struct cf_fixture *fx = test->priv;
+	struct cf_event exec, resp;
+	struct scst_session *sess;
+	struct scatterlist sg;
+	struct scst_cmd *cmd;
+	u8 cdb[10], *data;
+	u64 tag = 1;
+	u32 i;
+
+	data = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, data);
+	sg_init_one(&sg, data, len);
+	sess = cf_sess_add(fx, 0, INI0);
+	cf_clear_ua(fx, sess, 0, &tag);
+
+	for (i = 0; i < len; i++)
+		data[i] = cf_pattern(200, i);
+	cf_cdb_rw10(cdb, true, 200, 8);
+	cmd = cf_cmd(fx, sess, 0, cdb, sizeof(cdb), 100, SCST_TASK_SIMPLE, len);
+	scst_cmd_set_fabric_buf(cmd, &sg, 1, len);
+	scst_cmd_submit(cmd);
+	resp = cf_wait_tag(fx, sess, SCST_MSG_CMD_RESPOND, 100);
+	exec = cf_wait_tag(fx, sess, SCST_MSG_CMD_EXEC, 100);
+	expect_sequence(test, fx, sess, 100, want_write, ARRAY_SIZE(want_write));
+	expect_good(test, &resp);
+	KUNIT_EXPECT_PTR_EQ(test, exec.sg, (void *)&sg);
+	KUNIT_EXPECT_TRUE_MSG(test, exec.data_ok,
+			      "the handler must see the fabric's data in place");
+
+	memset(data, 0, len);
+	cf_cdb_rw10(cdb, false, 300, 8);
+	cmd = cf_cmd(fx, sess, 0, cdb, sizeof(cdb), 101, SCST_TASK_SIMPLE, len);
+	scst_cmd_set_fabric_buf(cmd, &sg, 1, len);
+	scst_cmd_submit(cmd);
+	resp = cf_wait_tag(fx, sess, SCST_MSG_CMD_RESPOND, 101);
+	expect_good(test, &resp);
+	KUNIT_EXPECT_PTR_EQ(test, resp.sg, (void *)&sg);
+	KUNIT_EXPECT_EQ(test, data[0], cf_pattern(300, 0));
+	KUNIT_EXPECT_EQ(test, data[len - 1], cf_pattern(300, len - 1));
+
+	/* Shorter than the CDB asks: the core's buffer, as without the offer */
+	cf_cdb_rw10(cdb, true, 400, 8);
+	cmd = cf_cmd(fx, sess, 0, cdb, sizeof(cdb), 102, SCST_TASK_SIMPLE, len);
+	scst_cmd_set_fabric_buf(cmd, &sg, 1, len - 512);
+	scst_cmd_submit(cmd);
+	resp = cf_wait_tag(fx, sess, SCST_MSG_CMD_RESPOND, 102);
+	exec = cf_wait_tag(fx, sess, SCST_MSG_CMD_EXEC, 102);
+	expect_sequence(test, fx, sess, 102, want_short, ARRAY_SIZE(want_short));
+	expect_good(test, &resp);
+	KUNIT_EXPECT_PTR_NE(test, exec.sg, (void *)&sg);
+	KUNIT_EXPECT_TRUE(test, exec.data_ok);
+	cf_wait_idle(fx);
+}
+
 /* SPC-4 and SAM-5 5.9: LOGICAL UNIT NOT SUPPORTED, nothing reaches a handler */
 static void core_cmd_missing_lun(struct kunit *test)
 {
@@ -512,6 +578,7 @@ static void core_cmd_lun_added_ua(struct kunit *test)
 	u8 cdb[12] = { 0xa0 };
 	u16 uas[CORE_UA_MAX];
 	unsigned int n;
+	u64 luns[4];
 	u64 tag = 1;
 
 	s0 = cf_sess_add(fx, 0, INI0);
@@ -522,6 +589,14 @@ static void core_cmd_lun_added_ua(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, cf_lun_add(fx, &fx->tgt->default_acg, 2, 2, false),
 			0);
+	/* The fabric hears of it without waiting for a command to meet the UA */
+	cf_wait_count(fx, CF_FABRIC, SCST_MSG_SESS_LUNS_CHANGED, 2,
+		      "SESS_LUNS_CHANGED for both sessions");
+	KUNIT_EXPECT_EQ(test, scst_sess_luns(s1, luns, ARRAY_SIZE(luns)), 3);
+	KUNIT_EXPECT_EQ(test, luns[0], 0ULL);
+	KUNIT_EXPECT_EQ(test, luns[1], 1ULL);
+	KUNIT_EXPECT_EQ(test, luns[2], 2ULL);
+	KUNIT_EXPECT_EQ(test, scst_sess_luns(s1, luns, 1), 3);
 	n = cf_collect_uas(fx, s0, 0, &tag, uas, ARRAY_SIZE(uas));
 	KUNIT_EXPECT_TRUE_MSG(test, cf_has_ua(uas, n, ASC_REPORTED_LUNS_CHANGED),
 			      "session 0 LUN 0: %u UAs, first %04x", n,
@@ -689,6 +764,7 @@ static struct scst_session *task_setup(struct cf_fixture *fx, u64 *tag)
 static void core_cmd_simple_concurrent(struct kunit *test)
 {
 	struct cf_fixture *fx = test->priv;
+	struct scst_cmd_port port;
 	struct scst_session *sess;
 	u64 tag = 1, t;
 
@@ -698,6 +774,13 @@ static void core_cmd_simple_concurrent(struct kunit *test)
 	/* All four are at the handler at once */
 	cf_wait_count(fx, CF_HANDLER, SCST_MSG_CMD_EXEC, 4, "SIMPLE commands");
 	KUNIT_EXPECT_EQ(test, cf_nr_held(fx, SCST_MSG_CMD_EXEC), 4U);
+	/* The handler can name the port they came through (VPD 0x83) */
+	scst_cmd_port(cf_held_cmd(fx, SCST_MSG_CMD_EXEC, 10), &port);
+	KUNIT_EXPECT_NE(test, port.rel_tgt_port_id, 0);
+	KUNIT_EXPECT_EQ(test, port.rel_tgt_port_id, fx->tgt->rel_tgt_port_id);
+	KUNIT_EXPECT_EQ(test, port.tpg_id, 0);
+	KUNIT_EXPECT_EQ(test, port.protocol_id, 0xf);
+	KUNIT_EXPECT_STREQ(test, port.tgt_name, scst_tgt_name(fx->tgt));
 	/* ...and may finish in any order */
 	for (t = 13; t >= 10; t--)
 		cf_answer(fx, SCST_MSG_CMD_EXEC, t);
@@ -982,6 +1065,7 @@ static void core_cmd_handler_parses(struct kunit *test)
 static struct kunit_case core_cmd_cases[] = {
 	KUNIT_CASE(core_cmd_read10_path),
 	KUNIT_CASE(core_cmd_write10_path),
+	KUNIT_CASE(core_cmd_fabric_buf),
 	KUNIT_CASE(core_cmd_missing_lun),
 	KUNIT_CASE(core_cmd_unknown_opcode),
 	KUNIT_CASE_PARAM(core_cmd_bad_cdb, bad_cdb_gen_params),

@@ -495,6 +495,22 @@ static void cf_fabric_gone(struct scst_endpoint *ep, const struct scst_msg *msg)
 	spin_unlock_irqrestore(&fx->lock, flags);
 }
 
+/* SESS_LUNS_CHANGED: a notice; log it with the session it names */
+static void cf_fabric_notice(struct scst_endpoint *ep,
+			     const struct scst_msg *msg)
+{
+	struct cf_fixture *fx = cf_fx(ep);
+	struct cf_event *ev;
+	unsigned long flags;
+
+	spin_lock_irqsave(&fx->lock, flags);
+	ev = cf_log(fx, CF_FABRIC, msg->type);
+	if (ev)
+		ev->priv = msg->sess.fabric_priv;
+	wake_up_all(&fx->wq);
+	spin_unlock_irqrestore(&fx->lock, flags);
+}
+
 static const SCST_HANDLERS(cf_fabric_handlers) = {
 	[SCST_MSG_CMD_XFER]	= cf_fabric_xfer,
 	[SCST_MSG_CMD_RESPOND]	= cf_fabric_respond,
@@ -502,6 +518,7 @@ static const SCST_HANDLERS(cf_fabric_handlers) = {
 	[SCST_MSG_TMF_RESPOND]	= cf_fabric_tmf_respond,
 	[SCST_MSG_SESS_GONE]	= cf_fabric_gone,
 	[SCST_MSG_TGT_GONE]	= cf_fabric_gone,
+	[SCST_MSG_SESS_LUNS_CHANGED] = cf_fabric_notice,
 };
 
 static int cf_enable_target(struct scst_tgt *tgt, bool enable)

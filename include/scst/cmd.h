@@ -200,6 +200,13 @@ struct scst_tmf {
  */
 void scst_cmd_set_sense(struct scst_cmd *cmd, u8 key, u8 asc, u8 ascq);
 void scst_cmd_set_status(struct scst_cmd *cmd, u8 status);
+/*
+ * The same with a sense-key specific field pointer (SPC-4 4.5.2.4.2) to
+ * the field in error: in the CDB if @in_cdb, else in the parameter list;
+ * @byte its byte, @bit its bit (0..7) or -1 for the whole byte.
+ */
+void scst_cmd_set_sense_field(struct scst_cmd *cmd, u8 key, u8 asc, u8 ascq,
+			      bool in_cdb, u16 byte, int bit);
 
 /*
  * Highest LUN the core accepts: what the flat space addressing method

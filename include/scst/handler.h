@@ -74,7 +74,8 @@ struct module;
  *                  close it). The core refuses to disable a device while a
  *                  LUN uses it.
  * @dev_attrs:      the handler's configfs attributes of a device, or NULL;
- *                  they sit next to the core's in handlers/<name>/<dev>/.
+ *                  they sit next to the core's in handlers/<name>/<dev>/,
+ *                  and one named like a core attribute replaces it.
  *                  Their show() and store() get the device's config_item:
  *                  scst_dev_from_item() gives the device. A store() whose
  *                  change is unsafe while the device is enabled makes it
@@ -156,6 +157,26 @@ int scst_dev_change_disabled(struct scst_device *dev, const char *attr,
 					   const void *arg),
 			     const void *arg);
 
+/**
+ * struct scst_cmd_port - the target port a command came in through, for
+ * VPD page 0x83's port designators (SPC-4 7.8.6)
+ * @rel_tgt_port_id: relative target port identifier
+ * @tpg_id:          target port group (ALUA); 0: the port is in none, so
+ *                   report no target port group designator
+ * @protocol_id:     the fabric's SPC-4 protocol identifier
+ * @tgt_name:        the target's name (SCSI name string designator);
+ *                   valid while the command is lent
+ */
+struct scst_cmd_port {
+	u16 rel_tgt_port_id;
+	u16 tpg_id;
+	u8 protocol_id;
+	const char *tgt_name;
+};
+
+/* Fill @port for @cmd, while it is lent to the handler. */
+void scst_cmd_port(const struct scst_cmd *cmd, struct scst_cmd_port *port);
+
 int scst_handler_register(const struct scst_handler_ops *ops);
 void scst_handler_unregister(const struct scst_handler_ops *ops);
 
@@ -169,6 +190,15 @@ struct scst_device *scst_dev_register(const struct scst_handler_ops *ops,
 int scst_dev_enable(struct scst_device *dev, bool enable);
 int scst_dev_unregister(struct scst_device *dev);
 void scst_dev_set_capacity(struct scst_device *dev, u64 nr_blocks);
+/*
+ * Establish the unit attention @asc/@ascq (sense key UNIT ATTENTION) on
+ * every I_T_L nexus of @dev but @except (the nexus whose command caused it
+ * and learns the news from that command's status; NULL: none), for
+ * conditions only the handler sees: MODE PARAMETERS CHANGED, MEDIUM MAY
+ * HAVE CHANGED. Any context but hard IRQ.
+ */
+void scst_dev_raise_ua(struct scst_device *dev, struct scst_tgt_dev *except,
+		       u8 asc, u8 ascq);
 
 /* Replies to the core's lends (any context but hard IRQ). */
 void scst_cmd_parsed(struct scst_cmd *cmd);

@@ -244,8 +244,12 @@ static int local_tmf(struct local_host *lh, enum scst_tmf_fn fn, u64 lun,
 		       local_tmf_timeout_ms);
 		return FAILED;
 	}
-	pr_info("host%u: %s (LUN %llu) answered %u\n", lh->shost->host_no,
-		what, lun, w.response);
+	if (fn == SCST_TMF_ABORT_TASK || fn == SCST_TMF_LUN_RESET)
+		pr_info("host%u: %s (LUN %llu): response %u\n",
+			lh->shost->host_no, what, lun, w.response);
+	else
+		pr_info("host%u: %s: response %u\n", lh->shost->host_no,
+			what, w.response);
 	return w.response == SCST_TMF_COMPLETE ||
 	       w.response == SCST_TMF_SUCCEEDED ? SUCCESS : FAILED;
 }

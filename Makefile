@@ -16,7 +16,8 @@ KDIR ?= /lib/modules/$(KVER)/build
 # modules are built only when asked for (make bench, make lint).
 SCST_BENCH ?= n
 SCST_CONFIG := CONFIG_SCST=m CONFIG_SCST_BUS=m CONFIG_SCST_SGV=m CONFIG_SCST_CORE=m
-SCST_CONFIG += CONFIG_SCST_VDISK=m CONFIG_SCST_LOCAL=m
+SCST_CONFIG += CONFIG_SCST_VDISK=m
+SCST_CONFIG += CONFIG_SCST_LOCAL=m
 ifeq ($(SCST_BENCH),y)
 SCST_CONFIG += CONFIG_SCST_BENCH=m
 endif

@@ -244,8 +244,12 @@ static int local_tmf(struct local_host *lh, enum scst_tmf_fn fn, u64 lun,
 		       local_tmf_timeout_ms);
 		return FAILED;
 	}
-	pr_info("host%u: %s (LUN %llu) answered %u\n", lh->shost->host_no,
-		what, lun, w.response);
+	if (fn == SCST_TMF_ABORT_TASK || fn == SCST_TMF_LUN_RESET)
+		pr_info("host%u: %s (LUN %llu): response %u\n",
+			lh->shost->host_no, what, lun, w.response);
+	else
+		pr_info("host%u: %s: response %u\n", lh->shost->host_no,
+			what, w.response);
 	return w.response == SCST_TMF_COMPLETE ||
 	       w.response == SCST_TMF_SUCCEEDED ? SUCCESS : FAILED;
 }
@@ -312,9 +316,13 @@ static struct scsi_host_template local_sht = {
  *
  * Queue depths: each LUN gets local_lun_queue_depth commands (the core's
  * device queue_depth default, so the midlayer does not meet TASK SET FULL
- * on the way), and the host enough for many LUNs; one hardware queue per
- * CPU sharing the host's tags, so that submitting CPUs do not share a
- * dispatch lock.
+ * on the way), and each hardware queue enough for many LUNs. One hardware
+ * queue per CPU, each with its own tags, so that submitting CPUs share no
+ * dispatch lock; with more than one queue and unshared tags the block
+ * layer also picks no I/O scheduler by default (elevator_get_default()),
+ * so a request goes from the submitter straight to queuecommand() instead
+ * of through mq-deadline and a kblockd work item (a context switch per
+ * command).
  */
 struct local_host *local_host_alloc(struct local_tgt *lt)
 {
@@ -331,8 +339,7 @@ struct local_host *local_host_alloc(struct local_tgt *lt)
 	shost->max_cmd_len = SCST_MAX_CDB_SIZE;
 	shost->cmd_per_lun = local_lun_queue_depth;
 	shost->can_queue = max(local_lun_queue_depth * 16, 1024u);
-	shost->nr_hw_queues = local_nr_hw_queues ?: num_online_cpus();
-	shost->host_tagset = 1;
+	shost->nr_hw_queues = local_nr_hw_queues ?: num_possible_cpus();
 
 	lh = shost_priv(shost);
 	lh->shost = shost;

@@ -111,7 +111,23 @@ run_job() {
 		;;
 	esac
 	fio "${args[@]}" >/dev/null 2>"$out.err" || { say "fio $job on $dev failed: $(tail -n 3 "$out.err")"; return 1; }
-	jq -r '.jobs[0] | (.read.iops + .write.iops)' "$out"
+	fio_iops "$out"
+}
+
+# fio_iops JSON: read + write IOPS of the first (with group_reporting the
+# only) job. fio 3 writes each figure on a line of its own, the job's
+# "read" section before its "write" one; no jq needed in the guest.
+fio_iops() {
+	local line sum=0 n=0
+	local -a lines
+	mapfile -t lines <"$1"
+	for line in "${lines[@]}"; do
+		[[ $line =~ ^[[:space:]]*\"iops\"[[:space:]]*:[[:space:]]*([0-9.e+]+) ]] || continue
+		sum=$(awk -v a="$sum" -v b="${BASH_REMATCH[1]}" 'BEGIN { printf "%.3f", a + b }')
+		((++n == 2)) && break
+	done
+	((n == 2)) || { say "$1: no read and write IOPS in fio's output"; return 1; }
+	echo "$sum"
 }
 
 # ---- the rounds --------------------------------------------------------------------

@@ -17,6 +17,8 @@
 #   scsi_hosts [-v VAR]            blank-separated numbers of all hosts
 #   sense_of OUTPUT                "KEY ASC ASCQ" (hex, lowercase) parsed
 #                                  from an sg3_utils error message
+#   check_sense DESC "KEY ASC ASCQ" CMD...   a TAP point: CMD fails with it
+#   mode_byte [-v VAR] DISK PAGE PC OFFSET   one byte of a mode page
 #
 # Every wait is bounded and says on stderr what it waited for.
 
@@ -142,4 +144,39 @@ sense_of() {
 		return 1
 		;;
 	esac
+}
+
+# check_sense DESC "KEY ASC ASCQ" CMD...: CMD (an sg3_utils command; give it
+# -vv, sg_raw -v, so that it prints the raw sense) must fail with that
+# sense, e.g.
+#   check_sense "read past the end" "5 21 00" sg_raw -v /dev/sdb 28 00 ...
+check_sense() {
+	local desc=$1 want=$2 out rc got
+	shift 2
+	out=$("$@" 2>&1) && rc=0 || rc=$?
+	got=$(sense_of "$out")
+	if ((rc != 0)) && [[ $got == "$want" ]]; then
+		ok "$desc"
+		return 0
+	fi
+	not_ok "$desc"
+	diag "command: $* (exit status $rc)"
+	diag "sense got: '$got', want: '$want'"
+	[[ -z $out ]] || diag "$(head -n 20 <<<"$out")"
+	return 1
+}
+
+# mode_byte [-v VAR] DISK PAGE PC OFFSET: byte OFFSET (from the page code
+# byte) of mode page PAGE (hex) with page control PC (0 current, 1
+# changeable, 2 default, 3 saved), as two hex digits, from MODE SENSE(6)
+# without block descriptors.
+mode_byte() {
+	_getopt_v "$@"; shift $_shift
+	local _b _hdr
+	_b=$(sg_modes -6 -d -r -p $((16#$2)) -c "$3" "/dev/$1" | od -An -tx1 -v) || return 1
+	read -r -a _b <<<"$(echo $_b)"
+	((${#_b[@]} > 4)) || { echo "mode_byte: no mode page $2 from $1" >&2; return 1; }
+	_hdr=$((4 + 0x${_b[3]}))
+	((_hdr + $4 < ${#_b[@]})) || { echo "mode_byte: page $2 of $1 is shorter than byte $4" >&2; return 1; }
+	_ret "$_var" "${_b[_hdr + $4]}"
 }

@@ -97,16 +97,30 @@ scst_lun_del() {
 	rmdir "$l" || { echo "scst_lun_del: rmdir $l failed" >&2; return 1; }
 }
 
-# The target's SCSI host: its scsi_host attribute if the driver has one,
-# else the scst_local host whose target directory names it.
+# The target's SCSI host: its scsi_host attribute ("7" or "host7") if the
+# driver has one, else (right after scst_disk enabled it) the one SCSI host
+# that appeared since, waited for at most 10 s.
+_scst_hosts_before=''
 scst_disk_host() {
-	local t=$scst_cfs/targets/scst_local/$1 h
+	local t=$scst_cfs/targets/scst_local/$1 h='' i hs new
 	if [[ -r $t/scsi_host ]]; then
-		read -r h <"$t/scsi_host" || return 1
+		read -r h <"$t/scsi_host" || h=''
 		h=${h#host}
 		[[ $h =~ ^[0-9]+$ ]] && { echo "$h"; return 0; }
 	fi
-	echo "scst_disk_host: cannot tell target $1's SCSI host ($t/scsi_host: '${h:-missing}')" >&2
+	for ((i = 0; i < 100; i++)); do
+		scsi_hosts -v hs
+		new=''
+		for h in $hs; do
+			[[ " $_scst_hosts_before " == *" $h "* ]] || new+=" $h"
+		done
+		# shellcheck disable=SC2086 # a list
+		set -- $new
+		(($# == 1)) && { echo "$1"; return 0; }
+		(($# > 1)) && break
+		scsi_nap
+	done
+	echo "scst_disk_host: cannot tell target ${t##*/}'s SCSI host (no scsi_host attribute; new hosts:${new:- none})" >&2
 	return 1
 }
 
@@ -128,6 +142,7 @@ scst_disk() {
 	for a in "${lun_attrs[@]}"; do
 		_scst_write "$t/luns/0/${a%%=*}" "${a#*=}" || return 1
 	done
+	scsi_hosts -v _scst_hosts_before
 	_scst_write "$t/enable" 1 || return 1
 	host=$(scst_disk_host "$name") || return 1
 	scsi_wait_disk -v disk "$host" 0 30 || return 1

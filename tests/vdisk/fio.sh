@@ -33,7 +33,9 @@ fio_verify() {
 	out=$(fio --name="$name" --filename="/dev/$disk" --ioengine=libaio --iodepth=16 --numjobs=1 \
 		--direct=1 --rw=randwrite --bs=4k --size=32M --verify=crc32c --do_verify=1 \
 		--verify_fatal=1 --verify_backlog=0 --randrepeat=0 "$@" 2>&1) && rc=0 || rc=$?
-	if ((rc == 0)) && ! grep -q 'verify:.*bad\|crc32c: verify failed\|err=' <<<"$out"; then
+	# the verify pass shows as the job's reads
+	if ((rc == 0)) && grep -q 'READ: bw=' <<<"$out" &&
+		! grep -q -E 'verify.*(bad|failed)|err= *[1-9]' <<<"$out"; then
 		ok "fio randwrite + crc32c verify on $name (/dev/$disk)"
 	else
 		not_ok "fio randwrite + crc32c verify on $name (/dev/$disk)"

@@ -42,7 +42,7 @@ vpd() {
 # ---- INQUIRY --------------------------------------------------------------------
 out=$(sg_inq "/dev/$d" 2>&1)
 is "$(sed -n 's/^ *Vendor identification: *//p' <<<"$out")" SCSTTEST "INQUIRY: vendor from t10_vend_id"
-is "$(sed -n 's/^ *Product identification: *//p' <<<"$out")" TESTDISK "INQUIRY: product from prod_id"
+is "$(sed -n 's/^ *Product identification: *//p' <<<"$out" | sed 's/ *$//')" TESTDISK "INQUIRY: product from prod_id"
 is "$(sed -n 's/.*PDT=\([0-9]*\).*/\1/p' <<<"$out" | head -n 1)" 0 "INQUIRY: peripheral device type 0 (disk)"
 
 read -r -a b <<<"$(vpd 0x00)"
@@ -117,22 +117,41 @@ mode_byte -v wce "$d" 08 0 2 && is "$(((0x$wce >> 2) & 1))" 0 "... current WCE=0
 mode_byte -v wce "$d" 08 3 2 && is "$(((0x$wce >> 2) & 1))" 0 "... saved WCE=0"
 check "MODE SELECT: WCE=1 again, saved" sg_wr_mode --page=8 --contents=0,0,4 --mask=0,0,4 --save "/dev/$d"
 mode_byte -v wce "$d" 08 3 2 && is "$(((0x$wce >> 2) & 1))" 1 "... saved WCE=1"
-# TST (control page byte 2, bits 7-5) is not changeable: INVALID FIELD IN
-# PARAMETER LIST. sg_wr_mode refuses that itself, so MODE SELECT(6) goes
-# by sg_raw with the current control page, TST set to 001b.
-read -r -a b <<<"$(sg_modes -6 -d -r -p 10 "/dev/$d" | od -An -tx1 -v | tr -s ' \n' ' ')"
-if ((${#b[@]} > 6)); then
-	pg=("${b[@]:4 + 0x${b[3]}}")
+# A bit the device reports as not changeable (changeable values, PC=1) and
+# now 0, set by MODE SELECT: INVALID FIELD IN PARAMETER LIST, and the page
+# stays as it was. sg_wr_mode refuses that itself, so MODE SELECT(6) goes
+# by sg_raw with the current control page, that bit set.
+modes() { sg_modes -6 -d -r -p $((16#$1)) -c "$2" "/dev/$d" 2>/dev/null | od -An -tx1 -v | tr -s ' \n' ' '; }
+modes 0a 0 >/dev/null # a pending unit attention (MODE PARAMETERS CHANGED) goes here
+read -r -a cur <<<"$(modes 0a 0)"
+read -r -a chg <<<"$(modes 0a 1)"
+pg=() byte='' bit=''
+if ((${#cur[@]} > 6 && ${#chg[@]} == ${#cur[@]})); then
+	pg=("${cur[@]:4 + 0x${cur[3]}}")
+	off=$((4 + 0x${cur[3]}))
+	for ((i = 2; i < ${#pg[@]} && -z $byte; i++)); do
+		for ((k = 7; k >= 0; k--)); do
+			if (((0x${chg[off + i]} >> k & 1) == 0 && (0x${pg[i]} >> k & 1) == 0)); then
+				byte=$i bit=$k
+				break
+			fi
+		done
+	done
+fi
+if [[ -n $byte ]]; then
 	pg[0]=$(printf '%02x' $((0x${pg[0]} & 0x3f)))
-	pg[2]=$(printf '%02x' $(((0x${pg[2]} & 0x1f) | 0x20)))
+	pg[byte]=$(printf '%02x' $((0x${pg[byte]} | 1 << bit)))
 	: >"$work/msel"
 	for h in 00 00 00 00 "${pg[@]}"; do printf "\\x$h" >>"$work/msel"; done
 	len=$(stat -c %s "$work/msel")
-	check_sense "MODE SELECT of an unchangeable field (TST)" "5 26 00" \
+	check_sense "MODE SELECT setting an unchangeable bit (control page byte $byte bit $bit)" "5 26 00" \
 		sg_raw -v -s "$len" -i "$work/msel" "/dev/$d" 15 10 00 00 "$(printf '%02x' "$len")" 00
-	mode_byte -v tst "$d" 0a 0 2 && is "$(((0x$tst >> 5) & 7))" 0 "... TST is still 0"
+	read -r -a now <<<"$(modes 0a 0)"
+	is "${now[*]}" "${cur[*]}" "... the control page is unchanged"
 else
-	not_ok "MODE SENSE of the control page for MODE SELECT"
+	not_ok "MODE SENSE of the control page (current and changeable) for MODE SELECT"
+	diag "current: ${cur[*]}"
+	diag "changeable: ${chg[*]}"
 fi
 
 # ---- log pages ----------------------------------------------------------------------

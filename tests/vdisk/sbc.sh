@@ -146,8 +146,11 @@ check_sense "SYNCHRONIZE CACHE(16) past the end" "$lbaoor" sg_sync -vv --16 --lb
 check "the last block is still readable" sg_raw -r 512 "/dev/$d" 28 00 $(be32 $last) 00 00 01 00
 
 # ---- read-only: DATA PROTECT / WRITE PROTECTED ---------------------------------------
-if scst_disk -v ro vdisk_fileio sbc_ro filename="$work/ro.img" read_only=1; then
-	read -r got <"/sys/block/$ro/ro"
+# The commands go to its sg node: the kernel refuses to open a read-only
+# disk's /dev/sdX for writing, so sg3_utils could not send them there.
+if scst_disk -v rodisk vdisk_fileio sbc_ro filename="$work/ro.img" read_only=1 &&
+	scsi_sg_of -v ro "$rodisk"; then
+	read -r got <"/sys/block/$rodisk/ro"
 	is "$got" 1 "the kernel sees the read-only disk as read-only (mode sense WP)"
 	wp="7 27 00"
 	check_sense "WRITE(10) to a read-only disk" "$wp" \

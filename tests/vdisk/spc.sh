@@ -129,7 +129,8 @@ pg=() byte='' bit=''
 if ((${#cur[@]} > 6 && ${#chg[@]} == ${#cur[@]})); then
 	pg=("${cur[@]:4 + 0x${cur[3]}}")
 	off=$((4 + 0x${cur[3]}))
-	for ((i = 2; i < ${#pg[@]} && -z $byte; i++)); do
+	for ((i = 2; i < ${#pg[@]}; i++)); do
+		[[ -z $byte ]] || break
 		for ((k = 7; k >= 0; k--)); do
 			if (((0x${chg[off + i]} >> k & 1) == 0 && (0x${pg[i]} >> k & 1) == 0)); then
 				byte=$i bit=$k

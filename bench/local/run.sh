@@ -80,7 +80,7 @@ setup() {
 		return 1
 		;;
 	esac
-	[[ -n $disk && -b /dev/$disk ]]
+	[[ -n $disk && -b /dev/$disk ]] || { say "$1 on $2 gave no disk ('$disk')"; return 1; }
 }
 
 teardown() {

@@ -126,27 +126,27 @@ scst_disk_host() {
 
 scst_disk() {
 	_getopt_v "$@"; shift $_shift
-	local _v=$_var handler=$1 name=$2 t host disk a
-	local -a dev_attrs=() lun_attrs=()
+	# (locals start with "_": VAR is the caller's variable)
+	local _v=$_var _handler=$1 _name=$2 _t _host _disk _a _into=dev
+	local -a _dev_attrs=() _lun_attrs=()
 	shift 2
-	local into=dev
-	for a in "$@"; do
-		if [[ $a == --lun-attr ]]; then into=lun; continue; fi
-		if [[ $into == dev ]]; then dev_attrs+=("$a"); else lun_attrs+=("$a"); fi
+	for _a in "$@"; do
+		if [[ $_a == --lun-attr ]]; then _into=lun; continue; fi
+		if [[ $_into == dev ]]; then _dev_attrs+=("$_a"); else _lun_attrs+=("$_a"); fi
 	done
-	scst_dev "$handler" "$name" "${dev_attrs[@]}" || return 1
-	_scst_disk_handler[$name]=$handler
-	t=$scst_cfs/targets/scst_local/$name
-	mkdir "$t" || { echo "scst_disk: mkdir $t failed" >&2; return 1; }
-	scst_lun_add "$name" 0 "$name" || return 1
-	for a in "${lun_attrs[@]}"; do
-		_scst_write "$t/luns/0/${a%%=*}" "${a#*=}" || return 1
+	scst_dev "$_handler" "$_name" "${_dev_attrs[@]}" || return 1
+	_scst_disk_handler[$_name]=$_handler
+	_t=$scst_cfs/targets/scst_local/$_name
+	mkdir "$_t" || { echo "scst_disk: mkdir $_t failed" >&2; return 1; }
+	scst_lun_add "$_name" 0 "$_name" || return 1
+	for _a in "${_lun_attrs[@]}"; do
+		_scst_write "$_t/luns/0/${_a%%=*}" "${_a#*=}" || return 1
 	done
 	scsi_hosts -v _scst_hosts_before
-	_scst_write "$t/enable" 1 || return 1
-	host=$(scst_disk_host "$name") || return 1
-	scsi_wait_disk -v disk "$host" 0 30 || return 1
-	_ret "$_v" "$disk"
+	_scst_write "$_t/enable" 1 || return 1
+	_host=$(scst_disk_host "$_name") || return 1
+	scsi_wait_disk -v _disk "$_host" 0 30 || return 1
+	_ret "$_v" "$_disk"
 }
 
 scst_disk_del() {

@@ -17,7 +17,8 @@
 # figures from a kernel in trouble mean nothing. Run benchmarks one at a
 # time: two VMs on 2 cores distort every figure.
 #
-# Env: B, SCST_VM_MEM, SCST_VM_SMP, SCST_VM_TIMEOUT.
+# Env: B, SCST_VM_MEM, SCST_VM_SMP, SCST_VM_TIMEOUT; SCST_BENCH_* variables
+# are passed to the guest (the benchmark's own settings).
 # Exit status: the bench's, 1 if the kernel log was not clean, 2 for usage.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,10 +60,15 @@ rundir=$(mktemp -d "$cache/runs/$(date +%Y%m%d-%H%M%S)-bench-$B-XXXX")
 ln -sfn "runs/${rundir##*/}" "$cache/last"
 # In the background so that a TERM to this script reaches vm.sh, which then
 # stops qemu; env --default-signal lets vm.sh trap Ctrl-C (see vmtest.sh).
+# The benchmark's own knobs (SCST_BENCH_RUNTIME, ...) reach the guest.
+envs=(-e "SCST_BENCH_NAME=$B")
+while IFS= read -r v; do
+	[[ $v == SCST_BENCH_NAME ]] || envs+=(-e "$v=${!v}")
+done < <(compgen -e | grep '^SCST_BENCH_')
 vmpid=''
 trap 'echo "bench: interrupted, stopping the VM"; [[ -z $vmpid ]] || { kill -TERM "$vmpid"; wait "$vmpid"; }; exit 130' INT TERM HUP
 env --default-signal=INT "$top/scripts/vm/vm.sh" -r "$rundir" \
-	-t "${SCST_VM_TIMEOUT:-$((${tmo:-3600} + 180))}" -e "SCST_BENCH_NAME=$B" -C "$guest" &
+	-t "${SCST_VM_TIMEOUT:-$((${tmo:-3600} + 180))}" "${envs[@]}" -C "$guest" &
 vmpid=$!
 rc=0
 wait "$vmpid" || rc=$?

@@ -4,7 +4,7 @@
 #
 # What a user does with a disk: mkfs.ext4 on a vdisk_fileio disk, mount,
 # write, unmount, fsck -n clean, the data still there after a remount;
-# then grow the device under the mounted file system (size_mb), which
+# then grow the device under the mounted file system (size), which
 # raises CAPACITY DATA HAS CHANGED, rescan, resize2fs online, and fsck
 # clean again.
 . "$(dirname "$0")/../harness/lib.sh"
@@ -33,7 +33,7 @@ diag "disk /dev/$d"
 blocks_of() { local s; read -r s <"/sys/block/$1/size"; echo "$s"; }
 
 # Grown while idle: the next command gets the unit attention.
-check "size_mb=96 while enabled" scst_attr vdisk_fileio ext4 size_mb 96
+check "size=96M while enabled" scst_attr vdisk_fileio ext4 size 96M
 check_sense "the next command: UNIT ATTENTION, CAPACITY DATA HAS CHANGED" "6 2a 09" sg_turs -vv "/dev/$d"
 echo 1 >"/sys/block/$d/device/rescan"
 is "$(blocks_of "$d")" $((96 * 2048)) "after a rescan the kernel sees 96 MiB"
@@ -50,7 +50,7 @@ check "the data read back is what was written" cmp "$work/data" "$mnt/data"
 
 # Grown under the mounted file system.
 before=$(df -k --output=size "$mnt" | tail -n 1)
-check "size_mb=160 under the mounted file system" scst_attr vdisk_fileio ext4 size_mb 160
+check "size=160M under the mounted file system" scst_attr vdisk_fileio ext4 size 160M
 echo 1 >"/sys/block/$d/device/rescan"
 is "$(blocks_of "$d")" $((160 * 2048)) "after a rescan the kernel sees 160 MiB"
 check "resize2fs online" resize2fs "/dev/$d"

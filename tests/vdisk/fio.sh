@@ -65,7 +65,7 @@ else
 	not_ok "a vdisk_blockio disk on a loop device"
 fi
 
-if scst_disk -v d vdisk_nullio fio_null size_mb=64; then
+if scst_disk -v d vdisk_nullio fio_null size=64M; then
 	check "fio randrw on vdisk_nullio (no data kept: no verify)" \
 		fio --name=nullio --filename="/dev/$d" --ioengine=libaio --iodepth=32 --numjobs=2 \
 		--direct=1 --rw=randrw --bs=4k --size=64M --time_based --runtime=5 --group_reporting

@@ -19,7 +19,7 @@ cleanup() {
 trap cleanup EXIT
 
 scst_local_load || bail_out "cannot load scst_vdisk and scst_local"
-scst_disk -v d vdisk_nullio rmm size_mb=16 || bail_out "cannot make a vdisk_nullio disk on scst_local"
+scst_disk -v d vdisk_nullio rmm size=16M || bail_out "cannot make a vdisk_nullio disk on scst_local"
 host=$(scst_disk_host rmm)
 exec {fd}<"/dev/$d"
 check "rmmod scst_local is refused while its disk is open" bash -c '! rmmod scst_local 2>/dev/null'
@@ -38,7 +38,7 @@ check "their configfs directories are gone" \
 
 fails=0
 for ((i = 0; i < 5; i++)); do
-	scst_local_load && scst_disk -v d vdisk_nullio rmm size_mb=16 2>/dev/null &&
+	scst_local_load && scst_disk -v d vdisk_nullio rmm size=16M 2>/dev/null &&
 		dd if="/dev/$d" of=/dev/null bs=4k count=4 iflag=direct status=none &&
 		scst_disk_del rmm && scst_unload scst_local scst_vdisk || { fails=$((fails + 1)); break; }
 done

@@ -87,7 +87,7 @@ is "$(((0x${b[5]} >> 5) & 7))" 7 "VPD 0xB2: LBPU, LBPWS and LBPWS10 set on a thi
 # ---- READ CAPACITY(16), 4096-byte blocks ----------------------------------------------
 out=$(sg_readcap --long "/dev/$d" 2>&1)
 is "$(sed -n 's/.*lbpme=\([01]\).*/\1/p' <<<"$out")" 1 "READ CAPACITY(16): LBPME=1 (thin)"
-if scst_disk -v d4 vdisk_nullio spc4k size_mb=64 blocksize=4096; then
+if scst_disk -v d4 vdisk_nullio spc4k size=64M blocksize=4096; then
 	out=$(sg_readcap --long "/dev/$d4" 2>&1)
 	is "$(sed -n 's/.*Logical block length=\([0-9]*\).*/\1/p' <<<"$out")" 4096 "READ CAPACITY(16) of a blocksize=4096 disk"
 	is "$(sed -n 's/.*Last LBA=\([0-9]*\).*/\1/p' <<<"$out")" $((64 * 256 - 1)) "... and its last LBA for 64 MiB"

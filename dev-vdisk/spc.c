@@ -31,8 +31,13 @@
 #define ASC_MEDIUM_REMOVAL_PREVENTED	0x53
 #define ASCQ_MEDIUM_REMOVAL_PREVENTED	0x02
 
-/* Standard INQUIRY data (SPC-4 6.6.2) */
-#define INQ_STD_LEN			36
+/* Standard INQUIRY data (SPC-4 6.6.2), up to its version descriptors */
+#define INQ_STD_LEN			74
+#define INQ_VERSION_DESCRIPTORS		58
+/* Version descriptors (SPC-4 table 148), "no version claimed" forms */
+#define INQ_VD_SAM5			0x00a0
+#define INQ_VD_SPC4			0x0460
+#define INQ_VD_SBC3			0x04c0
 #define INQ_VERSION_SPC4		0x06
 #define INQ_RMB				0x80
 #define INQ_NORMACA			0x20
@@ -230,6 +235,11 @@ static void vdisk_inquiry_std(struct vdisk_dev *vd, struct scst_cmd *cmd)
 	vdisk_pad_copy(&buf[8], vd->t10_vend_id, 8);
 	vdisk_pad_copy(&buf[16], vd->prod_id, 16);
 	vdisk_pad_copy(&buf[32], vd->prod_rev, 4);
+	/* Initiators (libiscsi's suite among them) look for SBC-3 here. */
+	put_unaligned_be16(INQ_VD_SAM5, &buf[INQ_VERSION_DESCRIPTORS]);
+	put_unaligned_be16(INQ_VD_SPC4, &buf[INQ_VERSION_DESCRIPTORS + 2]);
+	if (vd->kind != VDISK_CDROM)
+		put_unaligned_be16(INQ_VD_SBC3, &buf[INQ_VERSION_DESCRIPTORS + 4]);
 	vdisk_sg_copy_from(cmd, buf, sizeof(buf));
 }
 

@@ -67,7 +67,7 @@
  * UNMAP limits are advertised only with thin_provisioned.
  */
 #define VDISK_MAX_CAW_BLOCKS		1	/* COMPARE AND WRITE */
-#define VDISK_MAX_UNMAP_LBA_COUNT	0x400000	/* per UNMAP */
+#define VDISK_MAX_UNMAP_LBA_COUNT	0x100000	/* per UNMAP */
 #define VDISK_MAX_UNMAP_DESCRIPTORS	256	/* per UNMAP */
 #define VDISK_MAX_WRITE_SAME_BLOCKS	0x400000	/* per WRITE SAME */
 /* WSNZ: a WRITE SAME of zero blocks (to the end of the medium) is refused */

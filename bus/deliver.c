@@ -345,10 +345,17 @@ static bool scst_pool_has_work(struct scst_ep_state *st)
 
 static unsigned int scst_pool_deliver(struct scst_ep_state *st)
 {
-	unsigned int cpu, n = 0, k;
+	unsigned int start = raw_smp_processor_id(), cpu, i, n = 0, k;
 	struct scst_ring *r;
 
-	for_each_possible_cpu(cpu) {
+	/*
+	 * This CPU's ring first: its commands were submitted here, and
+	 * finishing them here spares the block layer a cross-CPU completion.
+	 */
+	for (i = 0; i < nr_cpu_ids; i++) {
+		cpu = (start + i) % nr_cpu_ids;
+		if (!cpu_possible(cpu))
+			continue;
 		r = per_cpu_ptr(st->rings, cpu);
 		if (!scst_pool_ring_ready(r) || test_and_set_bit_lock(0, &r->owned))
 			continue;

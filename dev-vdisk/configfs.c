@@ -145,19 +145,29 @@ static ssize_t vdisk_bool_store(struct config_item *item, const char *page,
 				     count);
 }
 
+/*
+ * One attribute per field; the offset is kept in a constant so that the
+ * macro names the field once (checkpatch: no macro argument reuse).
+ */
 #define VDISK_BOOL_ATTR(_name)						\
+static const size_t vdisk_##_name##_off = offsetof(struct vdisk_dev, _name); \
 static ssize_t vdisk_##_name##_show(struct config_item *item, char *page) \
 {									\
-	return vdisk_bool_show(item, page,				\
-			       offsetof(struct vdisk_dev, _name));	\
+	return vdisk_bool_show(item, page, vdisk_##_name##_off);	\
 }									\
 static ssize_t vdisk_##_name##_store(struct config_item *item,		\
 				     const char *page, size_t count)	\
 {									\
 	return vdisk_bool_store(item, page, count, #_name,		\
-				offsetof(struct vdisk_dev, _name));	\
+				vdisk_##_name##_off);			\
 }									\
-CONFIGFS_ATTR(vdisk_, _name)
+static struct configfs_attribute vdisk_attr_##_name = {			\
+	.ca_name	= #_name,					\
+	.ca_mode	= 0644,						\
+	.ca_owner	= THIS_MODULE,					\
+	.show		= vdisk_##_name##_show,				\
+	.store		= vdisk_##_name##_store,			\
+}
 
 VDISK_BOOL_ATTR(nv_cache);
 VDISK_BOOL_ATTR(write_through);
@@ -221,27 +231,38 @@ static ssize_t vdisk_str_store(struct config_item *item, const char *page,
 	return vdisk_change_disabled(item, attr, off, buf, size, count);
 }
 
-#define VDISK_STR_ATTR(_name)						\
-static_assert(sizeof_field(struct vdisk_dev, _name) <= VDISK_DEV_ID_LEN); \
+/* The same for strings of @_size bytes; checked against the fields below. */
+#define VDISK_STR_ATTR(_name, _size)					\
+static const size_t vdisk_##_name##_off = offsetof(struct vdisk_dev, _name); \
 static ssize_t vdisk_##_name##_show(struct config_item *item, char *page) \
 {									\
-	return vdisk_str_show(item, page,				\
-			      offsetof(struct vdisk_dev, _name));	\
+	return vdisk_str_show(item, page, vdisk_##_name##_off);	\
 }									\
 static ssize_t vdisk_##_name##_store(struct config_item *item,		\
 				     const char *page, size_t count)	\
 {									\
 	return vdisk_str_store(item, page, count, #_name,		\
-			       offsetof(struct vdisk_dev, _name),	\
-			       sizeof_field(struct vdisk_dev, _name));	\
+			       vdisk_##_name##_off,			\
+			       _size);					\
 }									\
-CONFIGFS_ATTR(vdisk_, _name)
+static struct configfs_attribute vdisk_attr_##_name = {			\
+	.ca_name	= #_name,					\
+	.ca_mode	= 0644,						\
+	.ca_owner	= THIS_MODULE,					\
+	.show		= vdisk_##_name##_show,				\
+	.store		= vdisk_##_name##_store,			\
+}
 
-VDISK_STR_ATTR(t10_vend_id);
-VDISK_STR_ATTR(prod_id);
-VDISK_STR_ATTR(prod_rev);
-VDISK_STR_ATTR(t10_dev_id);
-VDISK_STR_ATTR(usn);
+VDISK_STR_ATTR(t10_vend_id, VDISK_VEND_ID_LEN);
+VDISK_STR_ATTR(prod_id, VDISK_PROD_ID_LEN);
+VDISK_STR_ATTR(prod_rev, VDISK_PROD_REV_LEN);
+VDISK_STR_ATTR(t10_dev_id, VDISK_DEV_ID_LEN);
+VDISK_STR_ATTR(usn, VDISK_USN_LEN);
+static_assert(sizeof_field(struct vdisk_dev, t10_vend_id) == VDISK_VEND_ID_LEN);
+static_assert(sizeof_field(struct vdisk_dev, prod_id) == VDISK_PROD_ID_LEN);
+static_assert(sizeof_field(struct vdisk_dev, prod_rev) == VDISK_PROD_REV_LEN);
+static_assert(sizeof_field(struct vdisk_dev, t10_dev_id) == VDISK_DEV_ID_LEN);
+static_assert(sizeof_field(struct vdisk_dev, usn) == VDISK_USN_LEN);
 
 static ssize_t vdisk_naa_id_show(struct config_item *item, char *page)
 {

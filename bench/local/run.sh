@@ -66,7 +66,7 @@ setup() {
 	case $1/$2 in
 	scst-ng/nullio)
 		scst_local_load || return 1
-		scst_disk -v disk vdisk_nullio bench_null size=M$((null_size >> 20)) queue_depth=64
+		scst_disk -v disk vdisk_nullio bench_null size=$null_size queue_depth=64
 		;;
 	scst-ng/fileio)
 		scst_local_load || return 1

@@ -657,6 +657,39 @@ static void core_cmd_capacity_ua(struct kunit *test)
 }
 
 /*
+ * A handler's unit attention (MODE PARAMETERS CHANGED after a MODE
+ * SELECT): every nexus of the device gets it but the one it names.
+ */
+static void core_cmd_handler_ua(struct kunit *test)
+{
+	struct cf_fixture *fx = test->priv;
+	struct scst_session *s0, *s1;
+	struct core_tgt_dev *td;
+	struct cf_event ev;
+	u8 cdb[6] = { };
+	u64 tag = 1;
+
+	s0 = cf_sess_add(fx, 0, INI0);
+	s1 = cf_sess_add(fx, 1, INI1);
+	cf_clear_ua(fx, s0, 0, &tag);
+	cf_clear_ua(fx, s1, 0, &tag);
+	cf_clear_ua(fx, s1, 1, &tag);
+
+	td = xa_load(&s0->tgt_devs, 0);
+	KUNIT_ASSERT_NOT_NULL(test, td);
+	scst_dev_raise_ua(fx->devs[0], &td->tgt_dev, 0x2a, 0x01);
+	ev = cf_run(fx, s0, 0, cdb, sizeof(cdb), 100, SCST_TASK_SIMPLE, 0);
+	expect_good(test, &ev);
+	ev = cf_run(fx, s1, 1, cdb, sizeof(cdb), 101, SCST_TASK_SIMPLE, 0);
+	expect_good(test, &ev);
+	ev = cf_run(fx, s1, 0, cdb, sizeof(cdb), 102, SCST_TASK_SIMPLE, 0);
+	expect_sense(test, &ev, SCST_KEY_UNIT_ATTENTION, 0x2a01);
+	ev = cf_run(fx, s1, 0, cdb, sizeof(cdb), 103, SCST_TASK_SIMPLE, 0);
+	expect_good(test, &ev);
+	cf_wait_idle(fx);
+}
+
+/*
  * Access control: an initiator matching a named group's pattern sees that
  * group's LUNs (here LUN 3 -> device 2) and not the default group's.
  */
@@ -1076,6 +1109,7 @@ static struct kunit_case core_cmd_cases[] = {
 	KUNIT_CASE_PARAM(core_cmd_power_on_ua, power_on_gen_params),
 	KUNIT_CASE(core_cmd_lun_added_ua),
 	KUNIT_CASE(core_cmd_capacity_ua),
+	KUNIT_CASE(core_cmd_handler_ua),
 	KUNIT_CASE_PARAM(core_cmd_acl, acl_gen_params),
 	KUNIT_CASE(core_cmd_simple_concurrent),
 	KUNIT_CASE(core_cmd_ordered),

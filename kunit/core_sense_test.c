@@ -5,6 +5,7 @@
  * descriptor 4.5.2.5) and 4.5.3 (fixed format), with the field pointer of
  * 4.5.2.4.2.
  */
+#include <asm/unaligned.h>
 #include <kunit/test.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -117,6 +118,42 @@ static void sense_test_build_without_sks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, a[7], 0);
 }
 
+/*
+ * SPC-4 4.5: the INFORMATION field (MISCOMPARE's offset). Fixed format
+ * has four bytes with VALID; a larger value leaves VALID clear rather than
+ * report a truncated one. Descriptor format appends an information
+ * descriptor, if there is room.
+ */
+static void sense_test_set_info(struct kunit *test)
+{
+	u8 buf[SCST_SENSE_BUFFERSIZE];
+	unsigned int len;
+
+	len = scst_sense_build(buf, sizeof(buf), false, 0xe, 0x1d, 0, NULL);
+	KUNIT_EXPECT_EQ(test, scst_sense_set_info(buf, sizeof(buf), len, 77),
+			len);
+	KUNIT_EXPECT_EQ(test, buf[0], 0xf0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be32(&buf[3]), 77U);
+
+	len = scst_sense_build(buf, sizeof(buf), false, 0xe, 0x1d, 0, NULL);
+	scst_sense_set_info(buf, sizeof(buf), len, 1ULL << 32);
+	KUNIT_EXPECT_EQ(test, buf[0], 0x70);
+
+	len = scst_sense_build(buf, sizeof(buf), true, 0xe, 0x1d, 0, NULL);
+	KUNIT_ASSERT_EQ(test, len, 8U);
+	KUNIT_EXPECT_EQ(test, scst_sense_set_info(buf, sizeof(buf), len,
+						  1ULL << 40), 20U);
+	KUNIT_EXPECT_EQ(test, buf[7], 12);
+	KUNIT_EXPECT_EQ(test, buf[8], 0x00);
+	KUNIT_EXPECT_EQ(test, buf[9], 0x0a);
+	KUNIT_EXPECT_EQ(test, buf[10], 0x80);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be64(&buf[12]), 1ULL << 40);
+	/* No room for the descriptor: the sense stays as it was */
+	len = scst_sense_build(buf, 16, true, 0xe, 0x1d, 0, NULL);
+	KUNIT_EXPECT_EQ(test, scst_sense_set_info(buf, 16, len, 5), len);
+	KUNIT_EXPECT_EQ(test, buf[7], 0);
+}
+
 static void sense_test_build_refuses_small_buffer(struct kunit *test)
 {
 	struct scst_sks sks = { .valid = true, .cdb = true, .byte = 1 };
@@ -200,6 +237,7 @@ static void sense_test_decode_null(struct kunit *test)
 static struct kunit_case sense_test_cases[] = {
 	KUNIT_CASE_PARAM(sense_test_build_layout, se_build_gen_params),
 	KUNIT_CASE(sense_test_build_without_sks),
+	KUNIT_CASE(sense_test_set_info),
 	KUNIT_CASE(sense_test_build_refuses_small_buffer),
 	KUNIT_CASE_PARAM(sense_test_decode, se_decode_gen_params),
 	KUNIT_CASE(sense_test_decode_null),

@@ -195,14 +195,15 @@ static long user_unregister(struct user_file *uf)
 }
 
 static long user_reply_and_get(struct user_dev *udev, struct file *file,
-			       void __user *arg)
+			       struct scst_user_get_cmd __user *arg)
 {
 	struct scst_user_reply_cmd rep;
 	struct scst_user_get_cmd get;
 	u64 preply;
 	int ret;
 
-	if (copy_from_user(&preply, arg, sizeof(preply)))
+	/* preply follows cmd_h and subcode, which may hold the last command. */
+	if (get_user(preply, &arg->preply))
 		return -EFAULT;
 	if (preply) {
 		if (copy_from_user(&rep, u64_to_user_ptr(preply), sizeof(rep)))

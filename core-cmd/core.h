@@ -381,8 +381,12 @@ void core_tgt_update_sessions(struct scst_tgt *tgt);
 bool core_sess_cmd_arrived(struct scst_session *sess, u64 lun,
 			   struct core_tgt_dev **td);
 void core_tgt_dev_put(struct core_tgt_dev *td);
+bool core_tgt_dev_put_locked(struct core_tgt_dev *td);
+void core_tgt_dev_reap(void);
 /* A command or TMF of the session was freed (called with no lock held). */
 void core_sess_put(struct scst_session *sess);
+bool core_sess_put_locked(struct scst_session *sess);
+void core_sess_last_put(struct scst_session *sess);
 void core_sess_unregister_locked(struct scst_session *sess);
 void core_sess_unreg_fn(struct work_struct *work);
 void core_sess_for_each(void (*fn)(struct scst_session *sess));

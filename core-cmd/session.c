@@ -316,16 +316,29 @@ bool core_sess_cmd_arrived(struct scst_session *sess, u64 lun,
 	return active;
 }
 
+/* Drop a command's reference (sess->lock held); true: core_tgt_dev_reap(). */
+bool core_tgt_dev_put_locked(struct core_tgt_dev *td)
+{
+	lockdep_assert_held(&td->tgt_dev.sess->lock);
+	return !--td->nr_cmds && td->gone;
+}
+
+/* The last command of a gone nexus left: free it (and others) later. */
+void core_tgt_dev_reap(void)
+{
+	queue_work(core_wq, &core_reap_work);
+}
+
 void core_tgt_dev_put(struct core_tgt_dev *td)
 {
 	struct scst_session *sess = td->tgt_dev.sess;
 	bool reap;
 
 	spin_lock_bh(&sess->lock);
-	reap = !--td->nr_cmds && td->gone;
+	reap = core_tgt_dev_put_locked(td);
 	spin_unlock_bh(&sess->lock);
 	if (reap)
-		queue_work(core_wq, &core_reap_work);
+		core_tgt_dev_reap();
 }
 
 /**
@@ -443,16 +456,31 @@ void scst_sess_unregister(struct scst_session *sess)
 }
 EXPORT_SYMBOL_GPL(scst_sess_unregister);
 
+/*
+ * A command or TMF of @sess is being freed (sess->lock held); true when it
+ * was the last of a session being torn down: call core_sess_last_put().
+ */
+bool core_sess_put_locked(struct scst_session *sess)
+{
+	lockdep_assert_held(&sess->lock);
+	return !--sess->nr_cmds && sess->state == CORE_SESS_UNREGISTERING;
+}
+
+void core_sess_last_put(struct scst_session *sess)
+{
+	queue_work(core_wq, &sess->unreg_work);
+}
+
 /* A command or TMF of @sess was freed. */
 void core_sess_put(struct scst_session *sess)
 {
 	bool last;
 
 	spin_lock_bh(&sess->lock);
-	last = !--sess->nr_cmds && sess->state == CORE_SESS_UNREGISTERING;
+	last = core_sess_put_locked(sess);
 	spin_unlock_bh(&sess->lock);
 	if (last)
-		queue_work(core_wq, &sess->unreg_work);
+		core_sess_last_put(sess);
 }
 
 /* Release the nexuses of @sess whose late handler reply has come. */

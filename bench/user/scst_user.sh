@@ -68,6 +68,8 @@ user_setup() {
 	scst_local_load || return 1
 	scst_load scst_user || return 1
 	[[ -c /dev/scst_user ]] || { echo "scst_user: no /dev/scst_user after loading scst_user" >&2; return 1; }
+	# There before scst_fileio opens it: _user_wait_ready reads it at once.
+	: >"$log"
 	# Bounded by $daemon_secs (run.sh), stopped by user_teardown before.
 	timeout "${daemon_secs:-1800}" "$user_bin" "$@" "$name" "$file" >"$log" 2>&1 &
 	user_pid=$!

@@ -25,7 +25,8 @@
 # ratio = first / second. If the user handler cannot run here (scst_fileio
 # or scst_user.ko not built) its comparisons are "# skipped: ..." lines
 # saying why, and the others are still measured. Raw fio JSON, a per-run
-# TSV (runs.tsv), the daemons' logs and the summary (summary.txt) go to
+# TSV (runs.tsv: IOPS and how busy the vCPUs were), the daemons' logs
+# (scst_fileio's with its counters) and the summary (summary.txt) go to
 # $SCST_RESULTS.
 #
 # Env: SCST_BENCH_RUNTIME (seconds per job, default 15),
@@ -87,7 +88,8 @@ setup() {
 	disk=''
 	case $1 in
 	user)
-		user_setup bench_user "$file" "$SCST_RESULTS/scst_fileio-r$2.log" "${user_args[@]}" &&
+		# -v: its counters (ioctls, commands, replies) in the log at exit.
+		user_setup bench_user "$file" "$SCST_RESULTS/scst_fileio-r$2.log" -v "${user_args[@]}" &&
 			disk=$user_disk
 		;;
 	kernel)
@@ -139,6 +141,17 @@ fio_iops() {
 	echo "$sum"
 }
 
+# cpu_ticks VAR: "busy total" jiffies of all CPUs so far, from /proc/stat
+# (idle and iowait are not busy): how busy the vCPUs were during each job
+# goes to runs.tsv (cpu_busy), to tell a configuration that waits from
+# one that burns the CPUs.
+cpu_ticks() {
+	local -a f
+	read -r -a f </proc/stat
+	local total=$((f[1] + f[2] + f[3] + f[4] + f[5] + f[6] + f[7] + f[8]))
+	printf -v "$1" '%s %s' $((total - f[4] - f[5])) "$total"
+}
+
 # ---- what can run here ------------------------------------------------------------
 declare -A skipped=() # TARGET -> why it cannot run here
 run_targets=()
@@ -159,6 +172,7 @@ done
 
 # ---- the rounds --------------------------------------------------------------------
 declare -A vals=() # "JOB TARGET" -> IOPS of each round, blank separated
+cpu0='' cpu1=''
 scsi_prepare || exit 1
 mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config
 # Room for the raw file and the qcow2 image (its metadata is well under
@@ -172,7 +186,7 @@ if [[ " ${run_targets[*]} " == *" tcmu "* ]]; then
 	qemu-img create -q -f qcow2 -o preallocation=full "$image" "${file_mb}M" ||
 		{ say "qemu-img create $image failed"; exit 1; }
 fi
-printf 'round\ttarget\tjob\tdisk\tqueue_depth\tiops\n' >"$SCST_RESULTS/runs.tsv"
+printf 'round\ttarget\tjob\tdisk\tqueue_depth\tiops\tcpu_busy\n' >"$SCST_RESULTS/runs.tsv"
 say "$rounds rounds of ${#jobs[@]} jobs x ${runtime} s (iodepth $iodepth, $numjobs jobs) on: ${run_targets[*]:-nothing}"
 ((${#user_args[@]})) && say "scst_fileio options: ${user_args[*]}"
 
@@ -192,9 +206,13 @@ for ((r = 1; r <= rounds; r++)); do
 		say "round $r: ${label[$t]} on /dev/$disk (sd queue_depth ${qd:-?})"
 		for j in "${jobs[@]}"; do
 			out=$SCST_RESULTS/r$r-$t-$j.json
+			cpu_ticks cpu0
 			if iops=$(run_job "$j" "$disk" "$out") && [[ $iops =~ ^[0-9.]+$ ]]; then
+				cpu_ticks cpu1
+				busy=$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { split(a, x); split(b, y)
+					if (y[2] > x[2]) printf "%.0f%%", 100 * (y[1] - x[1]) / (y[2] - x[2]); else print "?" }')
 				vals["$j $t"]+=" $iops"
-				printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$t" "$j" "$disk" "$qd" "$iops" >>"$SCST_RESULTS/runs.tsv"
+				printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$t" "$j" "$disk" "$qd" "$iops" "$busy" >>"$SCST_RESULTS/runs.tsv"
 			else
 				fail "round $r: $j on ${label[$t]} gave no figure"
 			fi

@@ -3,10 +3,11 @@
 # SCST-NG user-facing build. The kernel side is built by Kbuild (see Kbuild);
 # this file finds the kernel, and names the commands a user types.
 #
-#   make              build every module against the newest installed kernel
+#   make              build every module against the newest installed kernel,
+#                     and the user-space tools (tools/: libscstuser, scst_fileio)
 #   make KDIR=<tree>  ... against another kernel build tree
 #   make install      install the modules (updates/scst) and run depmod
-#   make check        everything CI runs: deps, static checks, KUnit, VM tests
+#   make check        everything CI runs: deps, static checks, tools tests, KUnit, VM tests
 #   make lint | kunit | vmtest [T=<pattern>] | run | bench B=<name>
 
 KVER ?= $(shell $(CURDIR)/scripts/kver.sh)
@@ -17,6 +18,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 SCST_BENCH ?= n
 SCST_CONFIG := CONFIG_SCST=m CONFIG_SCST_BUS=m CONFIG_SCST_SGV=m CONFIG_SCST_CORE=m
 SCST_CONFIG += CONFIG_SCST_VDISK=m
+SCST_CONFIG += CONFIG_SCST_USER=m
 SCST_CONFIG += CONFIG_SCST_LOCAL=m
 ifeq ($(SCST_BENCH),y)
 SCST_CONFIG += CONFIG_SCST_BENCH=m
@@ -24,9 +26,13 @@ endif
 
 KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) $(SCST_CONFIG)
 
-.PHONY: all modules install clean check lint kunit vmtest run bench deps
+.PHONY: all modules tools install clean check lint kunit vmtest run bench deps
 
-all: modules
+all: modules tools
+
+# User space, against include/uapi only: plain gcc, no kernel build system.
+tools:
+	$(MAKE) -C tools CC=gcc CFLAGS=-O2
 
 modules:
 	$(KBUILD) modules
@@ -36,6 +42,7 @@ install: modules
 
 clean:
 	$(KBUILD) SCST_BENCH=y CONFIG_SCST_BENCH=m clean
+	$(MAKE) -C tools clean
 
 deps:
 	scripts/deps.sh

@@ -89,6 +89,7 @@ static const char * const scst_msg_names[] = {
 	[SCST_MSG_TGT_GONE]	= "TGT_GONE",
 	[SCST_MSG_SESS_LUNS_CHANGED] = "SESS_LUNS_CHANGED",
 	[SCST_MSG_VDISK_IO_DONE] = "VDISK_IO_DONE",
+	[SCST_MSG_DEV_UNUSED]	= "DEV_UNUSED",
 };
 
 static const char * const scst_ep_names[] = {
@@ -97,6 +98,7 @@ static const char * const scst_ep_names[] = {
 	[SCST_EP_VDISK]		= "vdisk",
 	[SCST_EP_VDISK_IO]	= "vdisk_io",
 	[SCST_EP_LOCAL]		= "local",
+	[SCST_EP_USER]		= "user",
 	[SCST_EP_TEST0]		= "test0",
 	[SCST_EP_TEST1]		= "test1",
 	[SCST_EP_TEST2]		= "test2",

@@ -102,7 +102,8 @@ static void core_lun_free(struct core_lun *lun)
 {
 	core_cfs_lun_unlink(lun);
 	list_del(&lun->node);
-	lun->dev->nr_luns--;
+	if (!--lun->dev->nr_luns)
+		core_dev_unused(lun->dev);
 	kfree(lun);
 }
 

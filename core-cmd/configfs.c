@@ -471,6 +471,67 @@ void core_cfs_dev_unlink(struct core_dev *cdev)
 	}
 }
 
+/*
+ * A device made by code (scst_dev_register()) gets a directory made by the
+ * kernel: configfs refuses rmdir of it (a default group), and LUNs link to
+ * it as to any other. It goes with core_cfs_dev_del(), before the device.
+ */
+void core_cfs_dev_add(struct core_dev *cdev)
+{
+	struct core_cfs_handler *hw;
+	struct core_cfs_dev *dw;
+	int ret = -ENODEV;
+
+	dw = core_cfs_zalloc(sizeof(*dw));
+	if (!dw)
+		goto out_err;
+	mutex_lock(&core_cfg_mutex);
+	hw = cdev->handler->cfs;
+	if (hw) {
+		config_group_init_type_name(&dw->group, cdev->name,
+					    &hw->dev_type);
+		dw->hw = hw;
+		config_item_get(&hw->group.cg_item);
+		dw->cdev = cdev;
+		cdev->cfs = dw;
+		cdev->dev.item = &dw->group.cg_item;
+	}
+	mutex_unlock(&core_cfg_mutex);
+	if (!hw) {
+		core_cfs_free(dw);
+		goto out_err;
+	}
+	ret = configfs_register_group(&hw->group, &dw->group);
+	if (!ret)
+		return;
+	mutex_lock(&core_cfg_mutex);
+	core_cfs_dev_unlink(cdev);
+	mutex_unlock(&core_cfg_mutex);
+	config_item_put(&dw->group.cg_item);
+out_err:
+	pr_err(CORE_NAME ": device %s: no configfs directory: %d\n",
+	       cdev->name, ret);
+}
+
+void core_cfs_dev_del(struct core_dev *cdev)
+{
+	struct core_cfs_dev *dw;
+
+	mutex_lock(&core_cfg_mutex);
+	dw = cdev->cfs;
+	if (dw)
+		config_item_get(&dw->group.cg_item);
+	mutex_unlock(&core_cfg_mutex);
+	if (!dw)
+		return;
+	mutex_lock(&core_cfg_mutex);
+	core_cfs_dev_unlink(cdev);
+	mutex_unlock(&core_cfg_mutex);
+	configfs_unregister_group(&dw->group);
+	config_item_put(&dw->group.cg_item);	/* ours, from above */
+	config_item_put(&dw->group.cg_item);	/* core_cfs_dev_add()'s */
+}
+
 static void core_cfs_handler_release(struct config_item *item)
 {
 	struct core_cfs_handler *hw = to_cfs_handler(item);

@@ -135,6 +135,7 @@ struct core_dev *core_dev_create(struct core_handler *h, const char *name,
 bool core_name_valid(const char *name);
 int core_dev_destroy(struct core_dev *cdev);
 int core_dev_set_enabled(struct core_dev *cdev, bool enable);
+void core_dev_unused(struct core_dev *cdev);
 
 /* -------------------------------------------------------------------- */
 /* Fabrics, targets, groups and LUNs (target.c, acg.c) */
@@ -599,6 +600,8 @@ void core_cfs_tgt_add(struct scst_tgt *tgt);		/* fabric-made targets */
 void core_cfs_tgt_del(struct scst_tgt *tgt);
 void core_cfs_sess_add(struct scst_session *sess);
 void core_cfs_sess_del(struct scst_session *sess);
+void core_cfs_dev_add(struct core_dev *cdev);		/* code-made devices */
+void core_cfs_dev_del(struct core_dev *cdev);
 void core_cfs_dev_unlink(struct core_dev *cdev);
 void core_cfs_tgt_unlink(struct scst_tgt *tgt);
 void core_cfs_acg_unlink(struct scst_acg *acg);

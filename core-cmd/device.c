@@ -271,6 +271,27 @@ int core_dev_destroy(struct core_dev *cdev)
 }
 
 /**
+ * core_dev_unused() - the last LUN naming @cdev is gone
+ * @cdev: the device
+ *
+ * A handler that asked for it (SCST_HANDLER_DEV_UNUSED) learns it by a
+ * notice, for a device it registered itself: configfs-made ones are
+ * removed by rmdir.
+ */
+void core_dev_unused(struct core_dev *cdev)
+{
+	const struct scst_handler_ops *ops = cdev->handler->ops;
+	struct scst_msg msg;
+
+	lockdep_assert_held(&core_cfg_mutex);
+	if (cdev->pinned || !(ops->flags & SCST_HANDLER_DEV_UNUSED))
+		return;
+	scst_msg_init(&msg, SCST_MSG_DEV_UNUSED, SCST_EP_CORE, ops->ep);
+	msg.cmd.dev = &cdev->dev;
+	core_send_notice(&msg);
+}
+
+/**
  * scst_dev_register() - make a device from code
  * @ops:  its handler, registered
  * @name: unique among all devices
@@ -287,7 +308,11 @@ struct scst_device *scst_dev_register(const struct scst_handler_ops *ops,
 	h = core_handler_of(ops);
 	cdev = h ? core_dev_create(h, name, false) : ERR_PTR(-ENODEV);
 	mutex_unlock(&core_cfg_mutex);
-	return IS_ERR(cdev) ? ERR_CAST(cdev) : &cdev->dev;
+	if (IS_ERR(cdev))
+		return ERR_CAST(cdev);
+	/* A directory so that LUNs can link to it, like mkdir-made ones. */
+	core_cfs_dev_add(cdev);
+	return &cdev->dev;
 }
 EXPORT_SYMBOL_GPL(scst_dev_register);
 
@@ -304,10 +329,25 @@ EXPORT_SYMBOL_GPL(scst_dev_enable);
 
 int scst_dev_unregister(struct scst_device *dev)
 {
+	struct core_dev *cdev = to_core_dev(dev);
 	int ret;
 
 	mutex_lock(&core_cfg_mutex);
-	ret = core_dev_destroy(to_core_dev(dev));
+	ret = cdev->nr_luns ? -EBUSY : 0;
+	mutex_unlock(&core_cfg_mutex);
+	if (ret) {
+		pr_err(CORE_NAME ": device %s: cannot remove, a LUN uses it\n",
+		       cdev->name);
+		return ret;
+	}
+	/*
+	 * The directory goes first, with no core lock held (configfs takes
+	 * its own locks first). A LUN linked in meanwhile makes the destroy
+	 * below fail: the device then stays, without a directory.
+	 */
+	core_cfs_dev_del(cdev);
+	mutex_lock(&core_cfg_mutex);
+	ret = core_dev_destroy(cdev);
 	mutex_unlock(&core_cfg_mutex);
 	return ret;
 }

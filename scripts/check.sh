@@ -44,6 +44,7 @@ build() {
 
 stage deps scripts/deps.sh
 stage build build
+stage tools scripts/tools-test.sh
 stage lint scripts/lint.sh
 stage kunit scripts/kunit.sh
 # The same suites on 2 CPUs with preemption (x86_64 under qemu): UML has

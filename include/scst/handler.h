@@ -37,6 +37,10 @@
  *                           scst_sess_attached(msg, 0 or -errno)
  *   SCST_MSG_SESS_DETACH    (SCST_HANDLER_SESSIONS) it no longer can; tear
  *                           it down and reply with scst_sess_detached(msg)
+ *   SCST_MSG_DEV_UNUSED     (SCST_HANDLER_DEV_UNUSED) the last LUN naming a
+ *                           device made by scst_dev_register() was removed:
+ *                           a handler keeping a device only for its LUNs
+ *                           (dev-user's orphans) may unregister it now
  *
  * The core runs the commands' ordering rules: it sends CMD_EXEC only for
  * commands that may run now; commands it sends without waiting for each
@@ -58,6 +62,7 @@ struct module;
 #define SCST_HANDLER_ALLOCS_BUF	0x2	/* supplies data buffers */
 #define SCST_HANDLER_TMF	0x4	/* wants TMF_EXEC for resets */
 #define SCST_HANDLER_SESSIONS	0x8	/* wants SESS_ATTACH/DETACH */
+#define SCST_HANDLER_DEV_UNUSED	0x10	/* wants DEV_UNUSED */
 
 /**
  * struct scst_handler_ops - a device handler, as the core sees it
@@ -111,7 +116,8 @@ struct scst_handler_ops {
  *                 CHECK CONDITION (and UA others), 3 abort this nexus's
  * @queue_depth:   most commands one session may have queued on it
  * @handler_priv:  the handler's
- * @item:          its configfs directory (NULL for scst_dev_register() ones)
+ * @item:          its configfs directory: made by mkdir, or by the core
+ *                 for scst_dev_register() ones (rmdir refuses those)
  *
  * The handler sets @block_shift, @nr_blocks and @read_only while the
  * device is disabled; the core sets @d_sense, @tas, @qerr, @queue_depth

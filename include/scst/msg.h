@@ -55,6 +55,11 @@ enum scst_ep_id {
 	SCST_EP_VDISK_IO,
 	/* tgt-local (scst_local): the local SCSI host fabric */
 	SCST_EP_LOCAL,
+	/*
+	 * dev-user (scst_user): user-space devices; never sleeps (work for
+	 * user space is queued to the device, and replies come in ioctls)
+	 */
+	SCST_EP_USER,
 
 	/* KUnit suites and bench modules; never used by production code */
 	SCST_EP_TEST0,
@@ -148,6 +153,12 @@ enum scst_msg_type {
 	 * no reference: the command stays lent to the handler
 	 */
 	SCST_MSG_VDISK_IO_DONE,
+	/*
+	 * core -> handler (SCST_HANDLER_DEV_UNUSED): the last LUN naming a
+	 * device it registered by code is gone {dev}; no reference: match
+	 * dev against the handler's own devices before using it
+	 */
+	SCST_MSG_DEV_UNUSED,
 
 	SCST_MSG_NR,
 };

@@ -15,13 +15,17 @@
 #   tcmu    tcm_loop + TCMU, tcmu-runner's qcow handler on a preallocated
 #           qcow2 image of the same size (Debian ships no plain file
 #           handler for tcmu-runner)
+# Queue depths: 2 jobs x 64 = 128 commands offered; scst_local's LUNs take
+# 64 at a time (the core's device queue_depth), tcm_loop's 1024, so TCMU
+# is never the one held back by the initiator side.
 # Each configuration is set up, measured and torn down before the next
 # (daemons stopped, modules unloaded); the whole sequence runs
 # SCST_BENCH_ROUNDS times, the order reversed every other round, and the
-# median of the rounds is reported, one line per comparison:
-#   randread-4k user-vs-kernel: scst-ng-user 20.1k IOPS, vdisk_fileio 21.0k IOPS, ratio 0.96x
-#   randread-4k user-vs-tcmu: scst-ng-user 20.1k IOPS, tcmu 3.6k IOPS, ratio 5.58x
-#   randread-4k kernel-vs-tcmu: vdisk_fileio 21.0k IOPS, tcmu 3.6k IOPS, ratio 5.83x
+# median of the rounds is reported, one line per comparison (these from
+# one run under TCG on a busy 2-core host):
+#   randread-4k user-vs-kernel: scst-ng-user 3.8k IOPS, vdisk_fileio 10.6k IOPS, ratio 0.36x
+#   randread-4k user-vs-tcmu: scst-ng-user 3.8k IOPS, tcmu 2.8k IOPS, ratio 1.35x
+#   randread-4k kernel-vs-tcmu: vdisk_fileio 10.6k IOPS, tcmu 2.8k IOPS, ratio 3.76x
 # ratio = first / second. If the user handler cannot run here (scst_fileio
 # or scst_user.ko not built) its comparisons are "# skipped: ..." lines
 # saying why, and the others are still measured. Raw fio JSON, a per-run

@@ -166,9 +166,9 @@ static enum scst_ep_id core_handler_ep(const struct scst_cmd *cmd)
 }
 
 /* A fabric's or handler's reply returning a command lent by @lend_type. */
-static void core_return_cmd(struct scst_cmd *cmd, enum scst_msg_type type,
-			    enum scst_msg_type lend_type, enum scst_ep_id src,
-			    int error)
+static void __core_return_cmd(struct scst_cmd *cmd, enum scst_msg_type type,
+			      enum scst_msg_type lend_type,
+			      enum scst_ep_id src, int error, bool drain)
 {
 	struct scst_msg msg;
 
@@ -177,7 +177,14 @@ static void core_return_cmd(struct scst_cmd *cmd, enum scst_msg_type type,
 	msg.ref_type = lend_type;
 	msg.cmd.cmd = cmd;
 	msg.cmd.error = error;
-	core_send(&msg, false);
+	core_send(&msg, drain);
+}
+
+static void core_return_cmd(struct scst_cmd *cmd, enum scst_msg_type type,
+			    enum scst_msg_type lend_type, enum scst_ep_id src,
+			    int error)
+{
+	__core_return_cmd(cmd, type, lend_type, src, error, false);
 }
 
 /* ------------------------------------------------------------------ */
@@ -357,6 +364,13 @@ void scst_cmd_exec_done(struct scst_cmd *cmd)
 			core_handler_ep(cmd), 0);
 }
 EXPORT_SYMBOL_GPL(scst_cmd_exec_done);
+
+void scst_cmd_exec_done_drain(struct scst_cmd *cmd)
+{
+	__core_return_cmd(cmd, SCST_MSG_CMD_EXEC_DONE, SCST_MSG_CMD_EXEC,
+			  core_handler_ep(cmd), 0, true);
+}
+EXPORT_SYMBOL_GPL(scst_cmd_exec_done_drain);
 
 /* ------------------------------------------------------------------ */
 /* The steps */

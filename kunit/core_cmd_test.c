@@ -822,6 +822,39 @@ static void core_cmd_simple_concurrent(struct kunit *test)
 	cf_wait_idle(fx);
 }
 
+/*
+ * A handler answering from process context with the _drain variant (a
+ * user-space handler's ioctl does) gets the command finished in its own
+ * context: the fabric's RESPOND runs in the caller, not on a bus thread,
+ * which would cost a wake-up and a context switch per command.
+ */
+static void core_cmd_exec_done_drain(struct kunit *test)
+{
+	struct cf_fixture *fx = test->priv;
+	struct scst_session *sess;
+	struct cf_event ev;
+	u64 tag = 1;
+	bool drain;
+
+	sess = task_setup(fx, &tag);
+	for (drain = false; ; drain = true) {
+		fx->exec_drain = drain;
+		cf_read(fx, sess, 0, 20 + drain, SCST_TASK_SIMPLE, 20, 1);
+		cf_wait_tag(fx, sess, SCST_MSG_CMD_EXEC, 20 + drain);
+		cf_answer(fx, SCST_MSG_CMD_EXEC, 20 + drain);
+		ev = cf_wait_tag(fx, sess, SCST_MSG_CMD_RESPOND, 20 + drain);
+		expect_good(test, &ev);
+		if (drain) {
+			KUNIT_EXPECT_PTR_EQ_MSG(test, ev.task, current,
+						"RESPOND after exec_done_drain()");
+			break;
+		}
+		/* The plain reply is delivered by the bus, elsewhere. */
+		KUNIT_EXPECT_PTR_NE(test, ev.task, current);
+	}
+	cf_wait_idle(fx);
+}
+
 static void core_cmd_ordered(struct kunit *test)
 {
 	struct cf_fixture *fx = test->priv;
@@ -1112,6 +1145,7 @@ static struct kunit_case core_cmd_cases[] = {
 	KUNIT_CASE(core_cmd_handler_ua),
 	KUNIT_CASE_PARAM(core_cmd_acl, acl_gen_params),
 	KUNIT_CASE(core_cmd_simple_concurrent),
+	KUNIT_CASE(core_cmd_exec_done_drain),
 	KUNIT_CASE(core_cmd_ordered),
 	KUNIT_CASE(core_cmd_head_of_queue),
 	KUNIT_CASE(core_cmd_aca),

@@ -57,10 +57,17 @@ static int core_td_call(struct core_tgt_dev *td, enum scst_msg_type type)
 	return ret;
 }
 
+DECLARE_WAIT_QUEUE_HEAD(core_td_freed_wq);
+
 static void core_td_free(struct core_tgt_dev *td)
 {
+	struct core_dev *cdev = to_core_dev(td->tgt_dev.dev);
+
+	lockdep_assert_held(&core_cfg_mutex);
 	core_ua_free_all(td);
 	kfree_rcu(td, rcu);
+	if (!--cdev->nr_tds)
+		wake_up_all(&core_td_freed_wq);
 }
 
 /*
@@ -167,6 +174,7 @@ static int core_td_add(struct scst_session *sess, struct core_lun *l,
 		return -ENOMEM;
 	td->tgt_dev.sess = sess;
 	td->tgt_dev.dev = &l->dev->dev;
+	l->dev->nr_tds++;
 	td->tgt_dev.lun = l->lun;
 	td->tgt_dev.read_only = l->read_only;
 	INIT_LIST_HEAD(&td->dev_node);

@@ -464,6 +464,8 @@ struct uf_user *uf_init(struct kunit *test, const struct scst_user_opt *opt,
 	struct uf_user *uf;
 	u64 tag = 1000;
 
+	/* A fake an earlier case leaked (uf_exit()) is not this case's */
+	WRITE_ONCE(uf_current, NULL);
 	cf_fixture_init(test, 0);
 	/* Not kunit_kzalloc(): uf_exit() frees it after the fixture's exit */
 	uf = kzalloc(sizeof(*uf), GFP_KERNEL);
@@ -538,6 +540,7 @@ void uf_exit(struct kunit *test)
 {
 	struct uf_user *uf = READ_ONCE(uf_current);
 	struct cf_fixture *fx;
+	bool leak = false;
 	int ret;
 
 	if (!uf) {
@@ -561,7 +564,28 @@ void uf_exit(struct kunit *test)
 		}
 		uf_close(uf);
 	}
-	/* The device is an orphan while its LUN stays: removing it ends it */
+	/*
+	 * The device is an orphan while its LUN stays: removing it ends it.
+	 * Not while commands the core lent it are stuck in it (a broken
+	 * cleanup, reported by the case): the core would unregister the
+	 * device under them. Then the device and the fixture are leaked.
+	 */
+	if (uf->lun_added && uf->udev && uf_nr_cmds(uf)) {
+		kunit_err(test, "%s: %u user commands left: the device and the fixture are left as they are\n",
+			  uf->udev->name, uf_nr_cmds(uf));
+		uf->lun_added = false;
+		leak = true;
+	}
+	/*
+	 * The session goes first, so that removing the LUN leaves no nexus
+	 * for the core to reap: DEV_UNUSED makes dev-user unregister the
+	 * device at once, and the core frees a device whose last LUN went
+	 * even while a removed nexus on its reap list still points to it
+	 * (core_dev_destroy() checks only nr_luns: KASAN use-after-free in
+	 * core_td_release(), seen with this order reversed).
+	 */
+	if (uf->lun_added && fx->sess[0] && !fx->sess_gone[0])
+		cf_sess_remove(fx, 0);
 	if (uf->lun_added) {
 		ret = cf_lun_del(fx, &fx->tgt->default_acg, UF_LUN);
 		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "removing LUN %d", UF_LUN);
@@ -571,12 +595,15 @@ void uf_exit(struct kunit *test)
 	}
 	if (uf->thread)
 		kthread_stop(uf->thread);
+	uf->thread = NULL;
 	WRITE_ONCE(user_get_cmd_wait_ms, uf->saved_get_wait_ms);
 	WRITE_ONCE(user_cleanup_step_ms, uf->saved_cleanup_ms);
 	unregister_console(&uf_console);
 	KUNIT_EXPECT_EQ_MSG(test, uf->bad_replies, 0U,
 			    "user_reply() refused the fake's own answers");
 	KUNIT_EXPECT_EQ_MSG(test, uf->lost_events, 0U, "the fake's log overflowed");
+	if (leak)
+		return;
 	cf_fixture_exit(test);
 	if (uf->udev)
 		user_dev_put(uf->udev);

@@ -442,6 +442,15 @@ bool uf_flush_done(struct uf_user *uf)
 	return done;
 }
 
+/* The device's pool, while it is LIVE */
+struct scst_sgv_stats uf_pool_stats(struct uf_user *uf)
+{
+	struct scst_sgv_stats st = { };
+
+	scst_sgv_get_stats(uf->udev->pool, &st);
+	return st;
+}
+
 /* ------------------------------------------------------------------ */
 /* Setup and teardown */
 

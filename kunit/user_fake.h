@@ -137,6 +137,12 @@ int uf_answer(struct uf_user *uf, const struct scst_user_get_cmd *get);
 unsigned int uf_nr_cmds(struct uf_user *uf);
 unsigned int uf_nr_mems(struct uf_user *uf);
 bool uf_flush_done(struct uf_user *uf);
+/*
+ * The device's pool (while it is LIVE). ON_FREE_CMD may reach user space
+ * before the buffer is back in the pool: a case that wants a cache hit
+ * waits for bufs_in_use to drop first.
+ */
+struct scst_sgv_stats uf_pool_stats(struct uf_user *uf);
 /* Pages pinned through the fake's pin ops and not unpinned yet */
 long uf_pinned_pages(void);
 

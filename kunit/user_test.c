@@ -102,10 +102,16 @@ static void ut_expect_clean(struct kunit *test, struct uf_user *uf)
  * (run when the pool evicts the cached object), gave it back, by
  * ucmd_put() or by queueing ON_CACHED_MEM_FREE on that same ucmd. So a
  * cached buffer kept "its" ucmd alive, in the device's command hash, after
- * the SCSI command was long gone. Cleanup unjammed the commands and then
- * waited for the hash to empty; nothing in that wait made the pool evict
- * the object, so the ucmd never went and the cleanup thread looped forever
- * (the soft lockup of #279).
+ * the SCSI command was long gone. On release, dev_user_exit_dev() flushed
+ * the pools (sgv_pool_flush(), which evicts only what is cached at that
+ * moment), then waited for the cleanup thread, and only after that deleted
+ * the pools (sgv_pool_del()). A command still in EXECING at the flush
+ * (this case's tag 3) was unjammed and freed afterwards: its buffer went
+ * back into the cache, still holding the ucmd it was first allocated for,
+ * and nothing was left to evict it before sgv_pool_del(), which waited
+ * for the cleanup. The cleanup thread
+ * (dev_user_process_cleanup(), re-run every 100 ms) waited for the ucmd:
+ * a cycle, and the thread spun forever (the soft lockup of #279).
  *
  * Why it cannot happen here: what the pool caches is a user_mem, a kernel
  * record of pinned pages that names no user command (mem.c); a user
@@ -115,6 +121,8 @@ static void ut_expect_clean(struct kunit *test, struct uf_user *uf)
  * buffer by a message, SGV_RELEASED, and answers the cleanup's SGV_FLUSH
  * with SGV_FLUSH_DONE only after every SGV_RELEASED it caused: so the
  * cleanup knows when the memory is back, and nothing of it keeps a command.
+ * And the flush comes after the core freed every command (cleanup.c, step
+ * 3), so the buffer the EXECING command gives back is flushed with the rest.
  *
  * The case asserts the cleanup ends well within one step's bound (no wait
  * expired), with the table empty, every page unpinned and FLUSH_DONE in.
@@ -148,6 +156,8 @@ static void user_cleanup_seed_cached_execing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, uf_pinned_pages(), 3L);
 	KUNIT_ASSERT_TRUE_MSG(test, uf_wait_for(uf_nr_cmds(uf) == 0),
 			      "finished commands stayed in the table");
+	KUNIT_ASSERT_TRUE(test, uf_wait_for(!uf_pool_stats(uf).bufs_in_use));
+	KUNIT_EXPECT_EQ(test, uf_pool_stats(uf).bufs_cached, 2U);
 
 	/* A third takes the cached 1-page buffer, and user space holds it */
 	uf_set_hold(uf, UF_EXEC, true);
@@ -436,6 +446,9 @@ static void user_reuse_mode(struct kunit *test)
 			    ut_read(uf, sess, tag, UT_BLOCKS_1P);
 		ut_expect_good(test, &r);
 		uf_wait_count(uf, UF_ON_FREE_CMD, tag);
+		KUNIT_ASSERT_TRUE_MSG(test,
+				      uf_wait_for(!uf_pool_stats(uf).bufs_in_use),
+				      "tag %llu: its buffer was not freed", tag);
 		exec = uf_event(uf, UF_EXEC, tag - 1);
 		if (!hit) {
 			allocs++;
@@ -459,6 +472,8 @@ static void user_reuse_mode(struct kunit *test)
 				    caches, "tag %llu: buffer_cached", tag);
 	}
 	KUNIT_EXPECT_EQ(test, cached, (unsigned int)(p->reads || p->writes));
+	KUNIT_EXPECT_EQ(test, uf_pool_stats(uf).bufs_cached, cached);
+	KUNIT_EXPECT_EQ(test, uf_pool_stats(uf).hits, (u64)(4 - allocs));
 	KUNIT_EXPECT_TRUE(test, uf_wait_for(uf_nr_cmds(uf) == 0));
 	KUNIT_EXPECT_EQ(test, uf_nr_mems(uf), cached);
 	KUNIT_EXPECT_EQ(test, uf_pinned_pages(), (long)cached);

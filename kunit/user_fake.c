@@ -521,6 +521,13 @@ struct uf_user *uf_init(struct kunit *test, const struct scst_user_opt *opt,
 	*sess = cf_sess_add(uf->fx, 0, UF_INI);
 	KUNIT_ASSERT_GE(test, uf_count(uf, UF_ATTACH_SESS), 1U);
 	cf_clear_ua(uf->fx, *sess, UF_LUN, &tag);
+	/*
+	 * The TEST UNIT READYs' ON_FREE_CMD may come after their responses:
+	 * their user commands leave the table only once user space had it.
+	 */
+	KUNIT_ASSERT_TRUE_MSG(test, uf_wait_for(!uf_nr_cmds(uf)),
+			      "%u user commands left after the setup",
+			      uf_nr_cmds(uf));
 	uf_log_reset(uf);
 	cf_log_reset(uf->fx);
 	return uf;

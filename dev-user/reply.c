@@ -191,6 +191,38 @@ static bool user_has_work(struct user_dev *udev)
 	return ret;
 }
 
+/*
+ * Wait, bounded by get_cmd_wait_ms, for a step to take. Exclusive: each
+ * queued step wakes one of the device's threads (user_cmd_queue()), not
+ * all of them to find one step. A thread leaving on a signal passes its
+ * wake-up on, so a step is never left queued with the others asleep.
+ */
+static int user_wait_for_work(struct user_dev *udev)
+{
+	long left = msecs_to_jiffies(READ_ONCE(user_get_cmd_wait_ms));
+	DEFINE_WAIT(wait);
+	int ret = 0;
+
+	for (;;) {
+		prepare_to_wait_exclusive(&udev->wq, &wait, TASK_INTERRUPTIBLE);
+		if (user_has_work(udev))
+			break;
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		if (!left) {
+			ret = -EAGAIN;
+			break;
+		}
+		left = schedule_timeout(left);
+	}
+	finish_wait(&udev->wq, &wait);
+	if (ret == -EINTR && user_has_work(udev))
+		wake_up(&udev->wq);
+	return ret;
+}
+
 /**
  * user_get_cmd() - the next step for user space
  * @udev:     the device
@@ -204,7 +236,7 @@ static bool user_has_work(struct user_dev *udev)
 int user_get_cmd(struct user_dev *udev, struct scst_user_get_cmd *out,
 		 bool wait, bool nonblock)
 {
-	long left;
+	int ret;
 
 	for (;;) {
 		spin_lock_bh(&udev->lock);
@@ -219,14 +251,9 @@ int user_get_cmd(struct user_dev *udev, struct scst_user_get_cmd *out,
 		spin_unlock_bh(&udev->lock);
 		if (!wait || nonblock)
 			return -EAGAIN;
-		left = msecs_to_jiffies(READ_ONCE(user_get_cmd_wait_ms));
-		left = wait_event_interruptible_timeout(udev->wq,
-							user_has_work(udev),
-							left);
-		if (left < 0)
-			return -EINTR;
-		if (!left)
-			return -EAGAIN;
+		ret = user_wait_for_work(udev);
+		if (ret)
+			return ret;
 		/* Another thread may have taken it: look again. */
 		wait = true;
 	}
@@ -327,7 +354,8 @@ static int user_reply_exec(struct user_dev *udev, struct user_cmd *ucmd,
 	else
 		user_cmd_done(ucmd, USER_REF_LENT);
 	spin_unlock_bh(&udev->lock);
-	scst_cmd_exec_done(cmd);
+	/* In the handler's ioctl: finish the command here, no bus wake-up. */
+	scst_cmd_exec_done_drain(cmd);
 	return ret;
 }
 

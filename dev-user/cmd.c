@@ -112,8 +112,8 @@ bool user_cmd_put(struct user_cmd *ucmd, unsigned int ref)
  * A step ends without user space (abort before it was sent, or cleanup):
  * answer the core for it, with what the caller copied out of the user
  * command (which may be freed by now) and no lock held. An ended SCSI step
- * fails NOT READY; sessions and resets succeed (no state of the device's
- * is left to keep).
+ * fails NOT READY (an aborted one ends as the core decides); sessions and
+ * resets succeed (no state of the device's is left to keep).
  */
 void user_step_end(u32 subcode, struct scst_cmd *cmd,
 		   const struct scst_msg *req)
@@ -136,8 +136,11 @@ void user_step_end(u32 subcode, struct scst_cmd *cmd,
 	case SCST_USER_DETACH_SESS:
 		scst_sess_detached(req);
 		break;
+	case SCST_USER_TASK_MGMT_RECEIVED:
 	case SCST_USER_TASK_MGMT_DONE:
-		scst_tmf_exec_done(req, 0);
+		/* A reset's; an abort's notices answer nothing. */
+		if (req && req->type == SCST_MSG_TMF_EXEC)
+			scst_tmf_exec_done(req, 0);
 		break;
 	default:
 		/* ON_FREE_CMD, ON_CACHED_MEM_FREE: nothing is owed */
@@ -280,48 +283,6 @@ static void user_on_cmd_exec(struct scst_endpoint *ep,
 }
 
 /*
- * ABORT hint: a step still queued is taken back and answered now (the
- * core, which knows the command is aborted, ends it as SAM says); one user
- * space holds ends when user space replies, as in SCST. msg.cmd.cmd is
- * only compared, never dereferenced, until it is found in a table; the
- * device is found the same way, since it is named only by the command.
- */
-static void user_on_cmd_abort(struct scst_endpoint *ep,
-			      const struct scst_msg *msg)
-{
-	struct scst_cmd *cmd = NULL;
-	struct user_cmd *ucmd;
-	struct user_dev *udev;
-	unsigned long idx;
-	u32 subcode = 0;
-
-	spin_lock_bh(&user_devs_lock);
-	list_for_each_entry(udev, &user_devs_list, node) {
-		spin_lock(&udev->lock);
-		xa_for_each(&udev->cmds, idx, ucmd) {
-			if (ucmd->cmd != msg->cmd.cmd ||
-			    ucmd->cmd_id != msg->cmd.buf_cookie ||
-			    !(ucmd->refs & USER_REF_LENT))
-				continue;
-			ucmd->aborted = true;
-			if (ucmd->state == USER_CMD_QUEUED) {
-				subcode = ucmd->subcode;
-				cmd = ucmd->cmd;
-				ucmd->refs &= ~USER_REF_LENT;
-				user_cmd_put(ucmd, USER_REF_USER);
-			}
-			break;
-		}
-		spin_unlock(&udev->lock);
-		if (cmd)
-			break;
-	}
-	spin_unlock_bh(&user_devs_lock);
-	if (cmd)
-		user_step_end(subcode, cmd, NULL);
-}
-
-/*
  * The core is done with a buffer: it goes back to the pool (and to its
  * cache per the reuse mode); then user space learns the command is gone
  * (ON_FREE_CMD), unless it asked not to be told.
@@ -406,19 +367,10 @@ static void user_on_sess_attach(struct scst_endpoint *ep,
 static void user_on_sess_detach(struct scst_endpoint *ep,
 				const struct scst_msg *msg)
 {
-	user_queue_req(msg->sess.tgt_dev->dev->handler_priv, msg,
-		       SCST_USER_DETACH_SESS);
-}
+	struct user_dev *udev = msg->sess.tgt_dev->dev->handler_priv;
 
-/*
- * A LUN, I_T nexus or target reset reached the device, after the core
- * aborted the commands it concerns: TASK_MGMT_DONE tells user space.
- */
-static void user_on_tmf_exec(struct scst_endpoint *ep,
-			     const struct scst_msg *msg)
-{
-	user_queue_req(msg->cmd.dev->handler_priv, msg,
-		       SCST_USER_TASK_MGMT_DONE);
+	user_sess_del(udev, msg->sess.tgt_dev);
+	user_queue_req(udev, msg, SCST_USER_DETACH_SESS);
 }
 
 static void user_on_dev_unused(struct scst_endpoint *ep,

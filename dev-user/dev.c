@@ -34,6 +34,7 @@ static LIST_HEAD(user_orphans);
 static void user_dev_free(struct kref *kref)
 {
 	struct user_dev *udev = container_of(kref, struct user_dev, kref);
+	struct user_sess *us, *tmp;
 	unsigned long flags;
 
 	/* Any context: the last SGV_RELEASED may drop it in a bus handler. */
@@ -41,6 +42,8 @@ static void user_dev_free(struct kref *kref)
 	list_del(&udev->node);
 	spin_unlock_irqrestore(&user_devs_lock, flags);
 	xa_destroy(&udev->cmds);
+	list_for_each_entry_safe(us, tmp, &udev->sessions, node)
+		kfree(us);
 	kfree(udev);
 }
 
@@ -210,6 +213,8 @@ struct user_dev *user_dev_register(const struct scst_user_dev_desc *desc,
 	xa_init_flags(&udev->cmds, XA_FLAGS_ALLOC1);
 	INIT_LIST_HEAD(&udev->ready);
 	INIT_LIST_HEAD(&udev->mems);
+	INIT_LIST_HEAD(&udev->sessions);
+	INIT_DELAYED_WORK(&udev->expiry, user_expiry_fn);
 	init_waitqueue_head(&udev->wq);
 	init_waitqueue_head(&udev->idle_wq);
 	spin_lock_bh(&user_devs_lock);

@@ -21,6 +21,14 @@ unsigned int user_cleanup_step_ms = 5000;
 module_param_named(cleanup_step_ms, user_cleanup_step_ms, uint, 0644);
 MODULE_PARM_DESC(cleanup_step_ms, "bound on each wait of a device's cleanup (default 5000)");
 
+unsigned int user_abort_wait_ms = 10000;
+module_param_named(abort_wait_ms, user_abort_wait_ms, uint, 0644);
+MODULE_PARM_DESC(abort_wait_ms, "how long an aborted command's step waits for user space's reply before it ends without it (default 10000)");
+
+unsigned int user_tm_wait_ms = 10000;
+module_param_named(tm_wait_ms, user_tm_wait_ms, uint, 0644);
+MODULE_PARM_DESC(tm_wait_ms, "how long a TASK_MGMT_RECEIVED or TASK_MGMT_DONE waits for user space's reply before it is dropped (default 10000)");
+
 unsigned int user_get_cmd_wait_ms = 1000;
 module_param_named(get_cmd_wait_ms, user_get_cmd_wait_ms, uint, 0644);
 MODULE_PARM_DESC(get_cmd_wait_ms, "longest wait for a command in REPLY_AND_GET_*; then EAGAIN (default 1000)");

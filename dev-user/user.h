@@ -64,6 +64,8 @@ enum {
 /* Module parameters (main.c), in milliseconds */
 extern unsigned int user_cleanup_step_ms;
 extern unsigned int user_get_cmd_wait_ms;
+extern unsigned int user_abort_wait_ms;
+extern unsigned int user_tm_wait_ms;
 
 enum user_dev_state {
 	USER_DEV_LIVE,		/* a process serves it */
@@ -121,6 +123,13 @@ struct user_mem {
  * @aborted:  the core aborted the command (CMD_ABORT)
  * @status, @resp_len: the EXEC outcome, for ON_FREE_CMD
  * @free_pbuf: ON_CACHED_MEM_FREE: the user buffer let go
+ * @abort_told: TASK_MGMT_RECEIVED went to user space for this aborted
+ *            command: TASK_MGMT_DONE follows when its step ends
+ * @deadline: jiffies by which user space must answer (an aborted
+ *            command's step, a TASK_MGMT_*); 0: no bound runs
+ * @tm_fn, @tm_sess_h, @tm_cmd_h: TASK_MGMT_*: what user space is told
+ * @tm_result: TASK_MGMT_RECEIVED's reply, for a reset (@req is TMF_EXEC)
+ * @tm_wait:  a reset's TASK_MGMT_DONE waits for its aborted commands
  */
 struct user_cmd {
 	struct user_dev *udev;
@@ -139,6 +148,19 @@ struct user_cmd {
 	u8 status;
 	u32 resp_len;
 	u64 free_pbuf;
+	bool abort_told;
+	unsigned long deadline;
+	u32 tm_fn;
+	u64 tm_sess_h;
+	u32 tm_cmd_h;
+	s32 tm_result;
+	bool tm_wait;
+};
+
+/* An I_T_L nexus the device was attached to (TASK_MGMT_*'s sess_h). */
+struct user_sess {
+	struct scst_tgt_dev *td;
+	struct list_head node;
 };
 
 /*
@@ -170,6 +192,9 @@ struct user_pin_ops {
  * @mems:       user_mem the pool holds
  * @nr_mems:    how many
  * @flush_done: SGV_FLUSH_DONE came for the cleanup's flush
+ * @sessions:   user_sess of the nexuses attached now
+ * @nr_tm_wait: user_cmd with @tm_wait set
+ * @expiry:     ends steps whose user_cmd.deadline passed
  * @wq:         user space waiting for a command
  * @idle_wq:    the cleanup waiting for the table, buffers and flush
  * @node:       user_devs_list
@@ -194,6 +219,9 @@ struct user_dev {
 	struct list_head mems;
 	unsigned int nr_mems;
 	bool flush_done;
+	struct list_head sessions;
+	unsigned int nr_tm_wait;
+	struct delayed_work expiry;
 	wait_queue_head_t wq;
 	wait_queue_head_t idle_wq;
 	struct list_head node;
@@ -229,6 +257,18 @@ void user_step_end(u32 subcode, struct scst_cmd *cmd,
 		   const struct scst_msg *req);
 int user_cmd_cache_init(void);
 void user_cmd_cache_exit(void);
+
+/* tmf.c */
+void user_cmd_set_deadline(struct user_cmd *ucmd, unsigned int ms);
+void user_expiry_fn(struct work_struct *work);
+void user_tm_kick(struct user_dev *udev);
+void user_abort_ended(struct user_dev *udev, u32 h, u64 sess_h, bool told);
+void user_on_cmd_abort(struct scst_endpoint *ep, const struct scst_msg *msg);
+void user_on_tmf_exec(struct scst_endpoint *ep, const struct scst_msg *msg);
+bool user_tm_replied(struct user_cmd *tm, s32 result, struct scst_msg *req,
+		     int *error);
+void user_sess_add(struct user_dev *udev, struct scst_tgt_dev *td);
+void user_sess_del(struct user_dev *udev, struct scst_tgt_dev *td);
 
 /* reply.c: what user space sends and gets */
 int user_reply(struct user_dev *udev, const struct scst_user_reply_cmd *rep);

@@ -130,6 +130,20 @@ static int user_desc_check(const struct scst_user_dev_desc *desc)
 			  desc->name, desc->block_size);
 		return -EINVAL;
 	}
+	/*
+	 * SCST lets devices with the same sgv_name share one pool. Here a
+	 * pool's cached buffers are user memory of one device's process,
+	 * named by that device's user_mem and flushed by its cleanup: a
+	 * pool shared by several processes would hand one process's pages
+	 * to another's commands. sgv_name alone (without sgv_shared) is
+	 * ignored, as in SCST.
+	 */
+	if (desc->sgv_shared) {
+		user_warn("%s: REGISTER_DEVICE: sgv_shared (pool \"%.*s\") is not supported: each device has its own pool\n",
+			  desc->name, (int)sizeof(desc->sgv_name),
+			  desc->sgv_name);
+		return -EINVAL;
+	}
 	if (desc->sgv_single_alloc_pages < 0 || desc->sgv_purge_interval < 0) {
 		user_warn("%s: REGISTER_DEVICE: bad SGV parameters\n",
 			  desc->name);

@@ -13,6 +13,7 @@
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 #include "user.h"
+#include <scst/fabric.h>
 
 /* SPC-4: HARDWARE ERROR, INTERNAL TARGET FAILURE */
 #define ASC_INTERNAL_FAILURE	0x44
@@ -138,6 +139,12 @@ static void user_fill(const struct user_cmd *ucmd,
 		out->sess.lun = td->lun;
 		out->sess.rd_only = td->read_only;
 		out->sess.threads_num = 1;
+		/* The nexus is lent to us until the reply: its names hold. */
+		strscpy(out->sess.initiator_name, scst_sess_initiator(td->sess),
+			sizeof(out->sess.initiator_name));
+		strscpy(out->sess.target_name,
+			scst_tgt_name(scst_sess_tgt(td->sess)),
+			sizeof(out->sess.target_name));
 		break;
 	case SCST_USER_TASK_MGMT_RECEIVED:
 	case SCST_USER_TASK_MGMT_DONE:

@@ -221,14 +221,21 @@ int user_get_cmd(struct user_dev *udev, struct scst_user_get_cmd *out,
 	}
 }
 
+/*
+ * The sense goes through the stack: cmd->sense lies inside the core's
+ * command slab object, which hardened usercopy rightly refuses to have
+ * user space copy into (a BUG, not an error).
+ */
 static int user_copy_sense(struct scst_cmd *cmd, u8 sense_len, u64 psense)
 {
 	u8 len = min_t(u8, sense_len, SCST_SENSE_BUFFERSIZE);
+	u8 sense[SCST_SENSE_BUFFERSIZE];
 
 	if (!len)
 		return 0;
-	if (copy_from_user(cmd->sense, u64_to_user_ptr(psense), len))
+	if (copy_from_user(sense, u64_to_user_ptr(psense), len))
 		return -EFAULT;
+	memcpy(cmd->sense, sense, len);
 	cmd->sense_len = len;
 	return 0;
 }

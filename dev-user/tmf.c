@@ -59,9 +59,9 @@ static int user_tm_error(s32 result)
 }
 
 /*
- * @ucmd must be answered within @ms (dev->lock held). A pending run of
- * the work comes no later than this one would (every bound is counted
- * from now) and re-arms itself for the rest.
+ * @ucmd must be answered within @ms (dev->lock held). The work runs at
+ * the earliest deadline and re-arms itself for the next one; the bounds
+ * differ (aborts, TMFs), so a nearer one pulls it in.
  */
 void user_cmd_set_deadline(struct user_cmd *ucmd, unsigned int ms)
 {
@@ -70,8 +70,13 @@ void user_cmd_set_deadline(struct user_cmd *ucmd, unsigned int ms)
 
 	lockdep_assert_held(&udev->lock);
 	ucmd->deadline = (jiffies + delay) ?: 1;
-	if (udev->state == USER_DEV_LIVE)
-		schedule_delayed_work(&udev->expiry, delay);
+	if (udev->state != USER_DEV_LIVE)
+		return;
+	if (!udev->expiry_armed || time_before(ucmd->deadline, udev->expiry_at)) {
+		udev->expiry_armed = true;
+		udev->expiry_at = ucmd->deadline;
+		mod_delayed_work(system_wq, &udev->expiry, delay);
+	}
 }
 
 /* A TASK_MGMT_* for user space (dev->lock held); NULL if out of memory. */
@@ -366,6 +371,7 @@ void user_expiry_fn(struct work_struct *work)
 		found = NULL;
 		next = 0;
 		spin_lock_bh(&udev->lock);
+		udev->expiry_armed = false;
 		if (udev->state != USER_DEV_LIVE) {
 			/* The cleanup ends everything now. */
 			spin_unlock_bh(&udev->lock);
@@ -383,8 +389,12 @@ void user_expiry_fn(struct work_struct *work)
 				next = ucmd->deadline;
 		}
 		if (!found) {
-			if (next)
-				schedule_delayed_work(&udev->expiry, next - now);
+			if (next) {
+				udev->expiry_armed = true;
+				udev->expiry_at = next;
+				mod_delayed_work(system_wq, &udev->expiry,
+						 next - now);
+			}
 			spin_unlock_bh(&udev->lock);
 			return;
 		}

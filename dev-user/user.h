@@ -195,6 +195,7 @@ struct user_pin_ops {
  * @sessions:   user_sess of the nexuses attached now
  * @nr_tm_wait: user_cmd with @tm_wait set
  * @expiry:     ends steps whose user_cmd.deadline passed
+ * @expiry_armed, @expiry_at: when it is due to run, if it is
  * @wq:         user space waiting for a command
  * @idle_wq:    the cleanup waiting for the table, buffers and flush
  * @node:       user_devs_list
@@ -222,6 +223,8 @@ struct user_dev {
 	struct list_head sessions;
 	unsigned int nr_tm_wait;
 	struct delayed_work expiry;
+	bool expiry_armed;
+	unsigned long expiry_at;
 	wait_queue_head_t wq;
 	wait_queue_head_t idle_wq;
 	struct list_head node;

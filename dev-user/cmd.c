@@ -148,6 +148,19 @@ void user_step_end(u32 subcode, struct scst_cmd *cmd,
 	}
 }
 
+/*
+ * @ucmd is @cmd's for the command's life (dev->lock held): every step
+ * finds it, so user space sees one cmd_h from PARSE to ON_FREE_CMD, and
+ * the cookie brings the core's CMD_BUF_FREE when the command is freed
+ * (SCST_HANDLER_FREE_NOTICE), buffer or not.
+ */
+static void user_cmd_attach(struct user_cmd *ucmd, struct scst_cmd *cmd)
+{
+	cmd->handler_priv = ucmd;
+	cmd->buf_cookie = ucmd->h;
+	ucmd->refs |= USER_REF_BUF;
+}
+
 static struct user_dev *user_dev_of(const struct scst_cmd *cmd)
 {
 	return cmd->dev->handler_priv;
@@ -177,7 +190,7 @@ static bool user_cmd_step(struct user_dev *udev, struct scst_cmd *cmd,
 				  udev->name);
 			return false;
 		}
-		cmd->handler_priv = ucmd;
+		user_cmd_attach(ucmd, cmd);
 	}
 	ucmd->refs |= USER_REF_LENT;
 	user_cmd_queue(ucmd, subcode);
@@ -231,7 +244,7 @@ static void user_on_cmd_alloc_buf(struct scst_endpoint *ep,
 			scst_cmd_buf_ready(cmd, -ENOMEM);
 			return;
 		}
-		cmd->handler_priv = ucmd;
+		user_cmd_attach(ucmd, cmd);
 	}
 	ucmd->refs |= USER_REF_LENT;
 	spin_unlock_bh(&udev->lock);
@@ -283,9 +296,9 @@ static void user_on_cmd_exec(struct scst_endpoint *ep,
 }
 
 /*
- * The core is done with a buffer: it goes back to the pool (and to its
- * cache per the reuse mode); then user space learns the command is gone
- * (ON_FREE_CMD), unless it asked not to be told.
+ * The core freed a command of ours: its buffer, if any, goes back to the
+ * pool (and to its cache per the reuse mode); then user space learns the
+ * command is gone (ON_FREE_CMD), unless it asked not to be told.
  */
 static void user_on_cmd_buf_free(struct scst_endpoint *ep,
 				 const struct scst_msg *msg)
@@ -294,27 +307,35 @@ static void user_on_cmd_buf_free(struct scst_endpoint *ep,
 	struct user_dev *udev = NULL;
 	struct scst_sgv_buf *buf = NULL;
 
+	bool found = false;
+
 	spin_lock_bh(&user_devs_lock);
 	list_for_each_entry(udev, &user_devs_list, node) {
 		spin_lock(&udev->lock);
 		ucmd = xa_load(&udev->cmds, (u32)msg->cmd.buf_cookie);
-		if (ucmd && (ucmd->refs & USER_REF_BUF) && ucmd->buf &&
-		    ucmd->buf->sg == msg->cmd.sg) {
+		/*
+		 * No sg: the core took no buffer of ours (none, or its step
+		 * failed); a buffer we still hold then goes back too.
+		 */
+		if (ucmd && (ucmd->refs & USER_REF_BUF) &&
+		    (!msg->cmd.sg || (ucmd->buf && ucmd->buf->sg == msg->cmd.sg))) {
 			buf = ucmd->buf;
 			ucmd->buf = NULL;
 			user_cmd_done(ucmd, USER_REF_BUF);
-			spin_unlock(&udev->lock);
-			break;
+			found = true;
 		}
 		spin_unlock(&udev->lock);
+		if (found)
+			break;
 	}
 	spin_unlock_bh(&user_devs_lock);
-	if (!buf) {
-		user_warn("CMD_BUF_FREE for unknown buffer %llu: ignored\n",
+	if (!found) {
+		user_warn("CMD_BUF_FREE for unknown command %llu: ignored\n",
 			  msg->cmd.buf_cookie);
 		return;
 	}
-	scst_sgv_free(buf);
+	if (buf)
+		scst_sgv_free(buf);
 }
 
 /*

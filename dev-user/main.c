@@ -41,7 +41,7 @@ const struct scst_handler_ops user_handler_ops = {
 	.type		= 0,
 	.flags		= SCST_HANDLER_PARSES | SCST_HANDLER_ALLOCS_BUF |
 			  SCST_HANDLER_TMF | SCST_HANDLER_SESSIONS |
-			  SCST_HANDLER_DEV_UNUSED,
+			  SCST_HANDLER_DEV_UNUSED | SCST_HANDLER_FREE_NOTICE,
 	.enable_device	= user_dev_enable,
 };
 

@@ -406,13 +406,8 @@ int user_reply(struct user_dev *udev, const struct scst_user_reply_cmd *rep)
 
 	switch (subcode) {
 	case SCST_USER_PARSE:
-		/*
-		 * PARSE is a step of its own: the command's later steps get
-		 * a new handle, since nothing tells dev-user when a command
-		 * that PARSE left to the core ends before ALLOC_MEM or EXEC.
-		 */
+		/* The command keeps its handle: CMD_BUF_FREE ends it. */
 		spin_lock_bh(&udev->lock);
-		cmd->handler_priv = NULL;
 		user_cmd_put(ucmd, USER_REF_LENT);
 		spin_unlock_bh(&udev->lock);
 		ret = user_reply_parse(udev, cmd, &rep->parse_reply);

@@ -13,8 +13,10 @@
  *
  * Who holds a user command (user_cmd.refs counts each, and nothing else
  * keeps it): the core's lend of the SCSI command while dev-user owes it a
- * reply (USER_REF_LENT), the data buffer the core uses until CMD_BUF_FREE
- * (USER_REF_BUF), and the step queued for or held by user space
+ * reply (USER_REF_LENT), the command itself and the data buffer the core
+ * uses, from its first step until the core frees it (CMD_BUF_FREE, which
+ * SCST_HANDLER_FREE_NOTICE sends buffer or not: USER_REF_BUF), and the
+ * step queued for or held by user space
  * (USER_REF_USER). The last one dropped erases it from the table.
  *
  * Locking: user_dev.lock (spin, _bh) guards the device's state, its table

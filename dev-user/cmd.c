@@ -46,6 +46,16 @@ void user_cmd_cache_exit(void)
 struct user_cmd *user_cmd_new(struct user_dev *udev, struct scst_cmd *cmd,
 			      u32 subcode)
 {
+	return user_cmd_new_h(udev, cmd, subcode, 0);
+}
+
+/*
+ * The same under handle @h, reserved by user_handle_reserve(), or under a
+ * new handle if @h is 0. A reserved handle is kept when this fails.
+ */
+struct user_cmd *user_cmd_new_h(struct user_dev *udev, struct scst_cmd *cmd,
+				u32 subcode, u32 h)
+{
 	struct user_cmd *ucmd;
 	int ret;
 
@@ -60,14 +70,36 @@ struct user_cmd *user_cmd_new(struct user_dev *udev, struct scst_cmd *cmd,
 	if (cmd)
 		ucmd->cmd_id = cmd->id;
 	INIT_LIST_HEAD(&ucmd->ready);
-	ret = xa_alloc_cyclic(&udev->cmds, &ucmd->h, ucmd,
-			      XA_LIMIT(1, U32_MAX), &udev->next_h, GFP_ATOMIC);
+	if (h) {
+		ucmd->h = h;
+		ret = xa_err(xa_store(&udev->cmds, h, ucmd, GFP_ATOMIC));
+	} else {
+		ret = xa_alloc_cyclic(&udev->cmds, &ucmd->h, ucmd,
+				      XA_LIMIT(1, U32_MAX), &udev->next_h,
+				      GFP_ATOMIC);
+	}
 	if (ret < 0) {
 		kmem_cache_free(user_cmd_cache, ucmd);
 		return NULL;
 	}
 	udev->nr_cmds++;
 	return ucmd;
+}
+
+/*
+ * A handle that names no user command yet (xa_load() gives NULL, table
+ * walks skip it): PREALLOC_BUFFER's, for its buffer's ON_CACHED_MEM_FREE.
+ * Returns 0 when out of memory or handles (dev->lock held).
+ */
+u32 user_handle_reserve(struct user_dev *udev)
+{
+	u32 h;
+
+	lockdep_assert_held(&udev->lock);
+	if (xa_alloc_cyclic(&udev->cmds, &h, NULL, XA_LIMIT(1, U32_MAX),
+			    &udev->next_h, GFP_ATOMIC) < 0)
+		return 0;
+	return h;
 }
 
 /* Queue @ucmd's next step for user space (dev->lock held). */

@@ -343,18 +343,20 @@ static long user_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 	case SCST_USER_PREALLOC_BUFFER: {
 		union scst_user_prealloc_buffer pb;
+		u32 h;
 
 		ret = -EFAULT;
 		if (copy_from_user(&pb, uarg, sizeof(pb)))
 			break;
 		mutex_lock(&user_devs_mutex);
 		ret = udev->pool ? user_buf_prealloc(udev, pb.in.pbuf,
-						     pb.in.bufflen) : -ENODEV;
+						     pb.in.bufflen, &h) :
+				   -ENODEV;
 		mutex_unlock(&user_devs_mutex);
 		if (ret)
 			break;
-		/* No command stands for it: there is no handle to give. */
-		pb.out.cmd_h = 0;
+		/* ON_CACHED_MEM_FREE of this buffer comes under this handle. */
+		pb.out.cmd_h = h;
 		ret = copy_to_user(uarg, &pb, sizeof(pb)) ? -EFAULT : 0;
 		break;
 	}

@@ -98,10 +98,13 @@ enum user_cmd_state {
  * @pages:    the pinned pages, @nr_pages of them
  * @nr_pages: how many
  * @node:     user_dev.mems
+ * @h:        PREALLOC_BUFFER's cmd_h, reserved for the buffer's
+ *            ON_CACHED_MEM_FREE; 0 for memory from ALLOC_MEM
  */
 struct user_mem {
 	struct user_dev *udev;
 	u64 pbuf;
+	u32 h;
 	struct page **pages;
 	unsigned int nr_pages;
 	struct list_head node;
@@ -254,6 +257,9 @@ void user_devs_exit(void);
 extern const scst_msg_handler_t user_msg_handlers[SCST_MSG_NR];
 struct user_cmd *user_cmd_new(struct user_dev *udev, struct scst_cmd *cmd,
 			      u32 subcode);
+struct user_cmd *user_cmd_new_h(struct user_dev *udev, struct scst_cmd *cmd,
+				u32 subcode, u32 h);
+u32 user_handle_reserve(struct user_dev *udev);
 void user_cmd_queue(struct user_cmd *ucmd, u32 subcode);
 bool user_cmd_put(struct user_cmd *ucmd, unsigned int ref);
 void user_cmd_done(struct user_cmd *ucmd, unsigned int ref);
@@ -290,7 +296,7 @@ unsigned int user_alloc_pages(const struct user_dev *udev, u32 bufflen);
 bool user_reuses(const struct user_dev *udev, u8 data_dir);
 int user_buf_alloc(struct user_dev *udev, struct user_cmd *ucmd, u64 pbuf,
 		   u32 bufflen);
-int user_buf_prealloc(struct user_dev *udev, u64 pbuf, u32 bufflen);
+int user_buf_prealloc(struct user_dev *udev, u64 pbuf, u32 bufflen, u32 *h);
 void user_on_sgv_released(struct scst_endpoint *ep, const struct scst_msg *msg);
 void user_on_sgv_flush_done(struct scst_endpoint *ep,
 			    const struct scst_msg *msg);

@@ -22,6 +22,7 @@ bh=$SCST_TOP/tools/tests/bad_handler
 out=/run/user-bad-handler.out
 t=$scst_cfs/targets/scst_local/ubh
 pid=''
+disk=''
 
 stop_handler() {
 	[[ -n $pid ]] || return 0
@@ -71,7 +72,7 @@ handler_said() {
 cleanups() { /bin/busybox dmesg | grep -c "scst_user: ubh: cleanup done"; }
 
 # READ(10) of 8 blocks at LBA 0
-read10() { sg_raw -v -r 4096 "$@" "/dev/$disk" 28 00 00 00 00 00 00 00 08 00; }
+read10() { sg_raw -v -r 4096 "/dev/$disk" 28 00 00 00 00 00 00 00 08 00; }
 
 modes=(good wrong-handle wrong-subcode long-resp negative-len unaligned-pbuf
 	bad-sense long-sense twice never exit)

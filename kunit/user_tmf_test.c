@@ -82,6 +82,17 @@ static int ut_reply_good(struct user_dev *udev, u32 h)
 	return user_reply(udev, &rep);
 }
 
+/* PARSE of a command without data: keep it so */
+static int ut_reply_parse_none(struct user_dev *udev, u32 h)
+{
+	struct scst_user_reply_cmd rep = {
+		.cmd_h = h, .subcode = SCST_USER_PARSE,
+		.parse_reply.data_direction = SCST_USER_DATA_NONE,
+	};
+
+	return user_reply(udev, &rep);
+}
+
 static bool ut_is_tm(u32 subcode)
 {
 	return subcode == SCST_USER_TASK_MGMT_RECEIVED ||
@@ -129,6 +140,8 @@ static int ut_server_fn(void *data)
 			continue;
 		if (s.subcode == SCST_USER_EXEC)
 			ut_reply_good(c->udev, s.h);
+		else if (s.subcode == SCST_USER_PARSE)
+			ut_reply_parse_none(c->udev, s.h);
 		else if (ut_is_tm(s.subcode))
 			ut_reply_result(c->udev, s.h, s.subcode,
 					READ_ONCE(c->tm_result));
@@ -516,7 +529,39 @@ static void ut_close_during_reset(struct kunit *test)
 	/* Removing the LUN (exit) unregisters the orphan. */
 }
 
+/*
+ * With PARSE called, one command keeps one handle from PARSE to EXEC (as
+ * in SCST), and its user command lives until the core frees the command.
+ */
+static void ut_parse_keeps_handle(struct kunit *test)
+{
+	struct ut_ctx *c = test->priv;
+	struct scst_user_opt opt = c->udev->opt;
+	struct ut_step parse, exec;
+	unsigned int from;
+	u8 tur[6];
+	int i, j;
+
+	opt.parse_type = SCST_USER_PARSE_CALL;
+	user_dev_apply_opt(c->udev, &opt);
+	from = ut_mark(c);
+	cf_cdb_tur(tur);
+	KUNIT_EXPECT_EQ(test, cf_run(c->fx, c->sess, UT_LUN, tur, sizeof(tur),
+				     c->tag++, SCST_TASK_SIMPLE, 0).status,
+			SCST_STATUS_GOOD);
+	i = ut_wait(c, from, SCST_USER_PARSE, 0, 0, CF_WAIT_MS);
+	j = ut_wait(c, from, SCST_USER_EXEC, 0, 0, CF_WAIT_MS);
+	KUNIT_ASSERT_GE(test, i, 0);
+	KUNIT_ASSERT_GE(test, j, 0);
+	parse = ut_step_at(c, i);
+	exec = ut_step_at(c, j);
+	KUNIT_EXPECT_LT(test, i, j);
+	KUNIT_EXPECT_EQ(test, parse.h, exec.h);
+	KUNIT_EXPECT_EQ(test, ut_nr_cmds(c->udev), 0U);
+}
+
 static struct kunit_case ut_cases[] = {
+	KUNIT_CASE(ut_parse_keeps_handle),
 	KUNIT_CASE(ut_abort_task_held),
 	KUNIT_CASE(ut_abort_unanswered),
 	KUNIT_CASE(ut_lun_reset_held),

@@ -166,9 +166,9 @@ static enum scst_ep_id core_handler_ep(const struct scst_cmd *cmd)
 }
 
 /* A fabric's or handler's reply returning a command lent by @lend_type. */
-static void core_return_cmd(struct scst_cmd *cmd, enum scst_msg_type type,
-			    enum scst_msg_type lend_type, enum scst_ep_id src,
-			    int error)
+static void __core_return_cmd(struct scst_cmd *cmd, enum scst_msg_type type,
+			      enum scst_msg_type lend_type,
+			      enum scst_ep_id src, int error, bool drain)
 {
 	struct scst_msg msg;
 
@@ -177,7 +177,14 @@ static void core_return_cmd(struct scst_cmd *cmd, enum scst_msg_type type,
 	msg.ref_type = lend_type;
 	msg.cmd.cmd = cmd;
 	msg.cmd.error = error;
-	core_send(&msg, false);
+	core_send(&msg, drain);
+}
+
+static void core_return_cmd(struct scst_cmd *cmd, enum scst_msg_type type,
+			    enum scst_msg_type lend_type, enum scst_ep_id src,
+			    int error)
+{
+	__core_return_cmd(cmd, type, lend_type, src, error, false);
 }
 
 /* ------------------------------------------------------------------ */
@@ -358,6 +365,13 @@ void scst_cmd_exec_done(struct scst_cmd *cmd)
 }
 EXPORT_SYMBOL_GPL(scst_cmd_exec_done);
 
+void scst_cmd_exec_done_drain(struct scst_cmd *cmd)
+{
+	__core_return_cmd(cmd, SCST_MSG_CMD_EXEC_DONE, SCST_MSG_CMD_EXEC,
+			  core_handler_ep(cmd), 0, true);
+}
+EXPORT_SYMBOL_GPL(scst_cmd_exec_done_drain);
+
 /* ------------------------------------------------------------------ */
 /* The steps */
 
@@ -393,6 +407,28 @@ static void core_cmd_after_buf(struct core_cmd *cc)
 			      CORE_CMD_XFER);
 	else
 		core_cmd_ready(cc);
+}
+
+/*
+ * The fabric's memory holds the data (scst_cmd_set_fabric_buf()) or there
+ * is none: the command needs no buffer step and no transfer, and can go
+ * straight to the task set. Points cmd->sg at the fabric's memory.
+ */
+static bool core_cmd_buf_in_place(struct core_cmd *cc)
+{
+	struct scst_cmd *cmd = &cc->cmd;
+
+	if (cmd->data_dir == SCST_DATA_NONE)
+		return true;
+	if (!cmd->bufflen || cmd->data_dir == SCST_DATA_BIDI ||
+	    !cc->fabric_sg || cc->fabric_len < cmd->bufflen)
+		return false;
+	if (cmd->dev && (cmd->dev->handler->flags & SCST_HANDLER_ALLOCS_BUF) &&
+	    !(cc->op && (cc->op->flags & CDB_F_LOCAL)))
+		return false;
+	cmd->sg = cc->fabric_sg;
+	cmd->sg_cnt = cc->fabric_sg_cnt;
+	return true;
 }
 
 static void core_cmd_alloc_buf(struct core_cmd *cc)
@@ -467,29 +503,66 @@ static bool core_cmd_checks_pass(struct core_cmd *cc)
 	return true;
 }
 
+/*
+ * ACA (SAM-5 5.9): while it lasts only ACA-attribute commands may enter
+ * the task set, and one may enter only then. Sets the status and returns
+ * false if @cc may not.
+ */
+static bool core_cmd_aca_allows(struct core_cmd *cc)
+{
+	struct scst_cmd *cmd = &cc->cmd;
+	bool aca = cc->td->aca;
+
+	lockdep_assert_held(&cmd->sess->lock);
+	if (aca && cmd->task_attr != SCST_TASK_ACA) {
+		scst_cmd_set_status(cmd, SCST_STATUS_ACA_ACTIVE);
+		return false;
+	}
+	if (!aca && cmd->task_attr == SCST_TASK_ACA) {
+		scst_cmd_set_sense(cmd, SCST_KEY_ILLEGAL_REQUEST, 0x49, 0x00);
+		return false;
+	}
+	return true;
+}
+
 static void core_cmd_check(struct core_cmd *cc)
 {
 	struct scst_cmd *cmd = &cc->cmd;
 	struct scst_session *sess = cmd->sess;
 	enum core_admit admit;
+	bool ready;
 
 	if (core_cmd_has_outcome(cmd) || !core_cmd_checks_pass(cc)) {
 		core_cmd_finish(cc);
 		return;
 	}
 	spin_lock_bh(&sess->lock);
-	if (core_cmd_aborted(cc)) {
+	if (core_cmd_aborted(cc) || !core_cmd_aca_allows(cc)) {
 		spin_unlock_bh(&sess->lock);
 		core_cmd_finish(cc);
 		return;
 	}
 	admit = core_task_admit(cc);
+	/*
+	 * No buffer to get and no data to fetch: what core_cmd_ready()
+	 * would do under the lock is done in this hold of it.
+	 */
+	ready = admit != CORE_ADMIT_REFUSED && core_cmd_buf_in_place(cc);
+	if (ready) {
+		WRITE_ONCE(cc->state, admit == CORE_ADMIT_RUN ? CORE_CMD_EXEC :
+							       CORE_CMD_WAIT);
+		if (admit == CORE_ADMIT_WAIT)
+			cc->td->nr_waiting++;
+	}
 	spin_unlock_bh(&sess->lock);
 	if (admit == CORE_ADMIT_REFUSED) {
 		core_cmd_finish(cc);
 		return;
 	}
-	core_cmd_alloc_buf(cc);
+	if (!ready)
+		core_cmd_alloc_buf(cc);
+	else if (admit == CORE_ADMIT_RUN)
+		core_cmd_exec(cc);
 }
 
 /* Data is in place: execute now, or wait in the task set for its turn. */
@@ -594,16 +667,19 @@ void core_on_cmd_new(struct scst_endpoint *ep, const struct scst_msg *msg)
 	cmd->lba = info.lba;
 	cmd->nr_blocks = info.nr_blocks;
 
-	/* ACA (SAM-5 5.9): only ACA-attribute commands while it lasts. */
-	spin_lock_bh(&sess->lock);
-	if (td->aca && cmd->task_attr != SCST_TASK_ACA)
-		scst_cmd_set_status(cmd, SCST_STATUS_ACA_ACTIVE);
-	else if (!td->aca && cmd->task_attr == SCST_TASK_ACA)
-		scst_cmd_set_sense(cmd, SCST_KEY_ILLEGAL_REQUEST, 0x49, 0x00);
-	spin_unlock_bh(&sess->lock);
-	if (core_cmd_has_outcome(cmd)) {
-		core_cmd_finish(cc);
-		return;
+	/*
+	 * ACA comes first (SAM-5 5.9): a command it refuses must not take a
+	 * unit attention or reach the handler. It is rare, so look without
+	 * the lock; the admission checks again under it.
+	 */
+	if (unlikely(READ_ONCE(td->aca) || cmd->task_attr == SCST_TASK_ACA)) {
+		spin_lock_bh(&sess->lock);
+		core_cmd_aca_allows(cc);
+		spin_unlock_bh(&sess->lock);
+		if (core_cmd_has_outcome(cmd)) {
+			core_cmd_finish(cc);
+			return;
+		}
 	}
 
 	if ((cmd->dev->handler->flags & SCST_HANDLER_PARSES) &&
@@ -766,7 +842,9 @@ void core_on_cmd_responded(struct scst_endpoint *ep,
 	struct core_cmd *cc = to_core_cmd(msg->cmd.cmd);
 	struct scst_cmd *cmd = &cc->cmd;
 	struct scst_session *sess = cmd->sess;
+	struct core_tgt_dev *td = cc->td;
 	struct scst_msg notice;
+	bool reap, last;
 	unsigned int i;
 
 	if (cc->buf) {
@@ -781,15 +859,19 @@ void core_on_cmd_responded(struct scst_endpoint *ep,
 		core_send_notice(&notice);
 	}
 
+	/* One hold of the lock for the command's three references. */
 	spin_lock_bh(&sess->lock);
 	list_del(&cc->sess_node);
 	for (i = 0; i < ARRAY_SIZE(cc->abort_tmf); i++)
 		if (cc->abort_tmf[i])
 			core_tmf_cmd_done(cc->abort_tmf[i]);
+	reap = td && core_tgt_dev_put_locked(td);
+	last = core_sess_put_locked(sess);
 	spin_unlock_bh(&sess->lock);
 
-	if (cc->td)
-		core_tgt_dev_put(cc->td);
+	if (reap)
+		core_tgt_dev_reap();
 	kmem_cache_free(core_cmd_cache, cc);
-	core_sess_put(sess);
+	if (last)
+		core_sess_last_put(sess);
 }

@@ -294,6 +294,16 @@ static ssize_t core_cfs_dev_enable_store(struct config_item *item,
 			  config_item_name(item));
 		return ret;
 	}
+	/*
+	 * Disabling closes the backing store: first let the commands of a
+	 * LUN removed a moment ago end (the device lives while the item
+	 * does, which this write pins).
+	 */
+	if (!enable && dw->cdev) {
+		ret = core_dev_wait_tds(dw->cdev);
+		if (ret)
+			return ret;
+	}
 	mutex_lock(&core_cfg_mutex);
 	cdev = dw->cdev;
 	if (!cdev) {

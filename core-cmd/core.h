@@ -75,6 +75,8 @@
 
 extern struct mutex core_cfg_mutex;
 extern struct workqueue_struct *core_wq;
+/* Woken when a device's last nexus is freed (core_dev_wait_tds()). */
+extern wait_queue_head_t core_td_freed_wq;
 extern struct scst_endpoint core_ep;
 extern struct scst_sgv_pool *core_sgv_pool;
 /* Module parameters, in milliseconds (main.c) */
@@ -116,6 +118,12 @@ struct core_dev {
 	bool enabled;
 	bool pinned;
 	unsigned int nr_luns;
+	/*
+	 * Nexuses naming the device that are not freed yet (core_cfg_mutex):
+	 * a removed LUN's may still have commands at the handler, so the
+	 * device may not be closed or freed until this is 0.
+	 */
+	unsigned int nr_tds;
 	spinlock_t lock;		/* @reserved_by, @tgt_devs writers */
 	struct list_head tgt_devs;
 	struct scst_session *reserved_by;
@@ -135,6 +143,7 @@ struct core_dev *core_dev_create(struct core_handler *h, const char *name,
 bool core_name_valid(const char *name);
 int core_dev_destroy(struct core_dev *cdev);
 int core_dev_set_enabled(struct core_dev *cdev, bool enable);
+int core_dev_wait_tds(struct core_dev *cdev);
 void core_dev_unused(struct core_dev *cdev);
 
 /* -------------------------------------------------------------------- */
@@ -381,8 +390,12 @@ void core_tgt_update_sessions(struct scst_tgt *tgt);
 bool core_sess_cmd_arrived(struct scst_session *sess, u64 lun,
 			   struct core_tgt_dev **td);
 void core_tgt_dev_put(struct core_tgt_dev *td);
+bool core_tgt_dev_put_locked(struct core_tgt_dev *td);
+void core_tgt_dev_reap(void);
 /* A command or TMF of the session was freed (called with no lock held). */
 void core_sess_put(struct scst_session *sess);
+bool core_sess_put_locked(struct scst_session *sess);
+void core_sess_last_put(struct scst_session *sess);
 void core_sess_unregister_locked(struct scst_session *sess);
 void core_sess_unreg_fn(struct work_struct *work);
 void core_sess_for_each(void (*fn)(struct scst_session *sess));

@@ -220,6 +220,11 @@ int core_dev_set_enabled(struct core_dev *cdev, bool enable)
 		       cdev->name, cdev->nr_luns);
 		return -EBUSY;
 	}
+	if (!enable && cdev->nr_tds) {
+		pr_err(CORE_NAME ": device %s: cannot disable, %u nexus(es) of removed LUNs still finishing commands\n",
+		       cdev->name, cdev->nr_tds);
+		return -EBUSY;
+	}
 	if (ops->enable_device)
 		ret = ops->enable_device(&cdev->dev, enable);
 	if (ret) {
@@ -254,6 +259,11 @@ int core_dev_destroy(struct core_dev *cdev)
 	if (cdev->nr_luns) {
 		pr_err(CORE_NAME ": device %s: cannot remove, %u LUN(s) use it\n",
 		       cdev->name, cdev->nr_luns);
+		return -EBUSY;
+	}
+	if (cdev->nr_tds) {
+		pr_err(CORE_NAME ": device %s: cannot remove, %u nexus(es) of removed LUNs still finishing commands\n",
+		       cdev->name, cdev->nr_tds);
 		return -EBUSY;
 	}
 	ret = core_dev_set_enabled(cdev, false);
@@ -316,10 +326,35 @@ struct scst_device *scst_dev_register(const struct scst_handler_ops *ops,
 }
 EXPORT_SYMBOL_GPL(scst_dev_register);
 
+/**
+ * core_dev_wait_tds() - wait for the nexuses of @cdev's removed LUNs to go
+ * @cdev: the device; core_cfg_mutex not held (freeing them takes it)
+ *
+ * A LUN removed a moment ago may still have commands at the handler; its
+ * nexus is freed when the last one ends. Bounded by the teardown timeout;
+ * returns 0, or -EBUSY (logged) if some are still there then.
+ */
+int core_dev_wait_tds(struct core_dev *cdev)
+{
+	unsigned long bound = msecs_to_jiffies(core_teardown_timeout_ms);
+
+	if (wait_event_timeout(core_td_freed_wq, !READ_ONCE(cdev->nr_tds),
+			       bound))
+		return 0;
+	pr_err(CORE_NAME ": device %s: %u nexus(es) of removed LUNs still have commands after %u ms\n",
+	       cdev->name, READ_ONCE(cdev->nr_tds), core_teardown_timeout_ms);
+	return -EBUSY;
+}
+
 int scst_dev_enable(struct scst_device *dev, bool enable)
 {
 	int ret;
 
+	if (!enable) {
+		ret = core_dev_wait_tds(to_core_dev(dev));
+		if (ret)
+			return ret;
+	}
 	mutex_lock(&core_cfg_mutex);
 	ret = core_dev_set_enabled(to_core_dev(dev), enable);
 	mutex_unlock(&core_cfg_mutex);
@@ -340,6 +375,9 @@ int scst_dev_unregister(struct scst_device *dev)
 		       cdev->name);
 		return ret;
 	}
+	ret = core_dev_wait_tds(cdev);
+	if (ret)
+		return ret;
 	/*
 	 * The directory goes first, with no core lock held (configfs takes
 	 * its own locks first). A LUN linked in meanwhile makes the destroy

@@ -57,10 +57,17 @@ static int core_td_call(struct core_tgt_dev *td, enum scst_msg_type type)
 	return ret;
 }
 
+DECLARE_WAIT_QUEUE_HEAD(core_td_freed_wq);
+
 static void core_td_free(struct core_tgt_dev *td)
 {
+	struct core_dev *cdev = to_core_dev(td->tgt_dev.dev);
+
+	lockdep_assert_held(&core_cfg_mutex);
 	core_ua_free_all(td);
 	kfree_rcu(td, rcu);
+	if (!--cdev->nr_tds)
+		wake_up_all(&core_td_freed_wq);
 }
 
 /*
@@ -167,6 +174,7 @@ static int core_td_add(struct scst_session *sess, struct core_lun *l,
 		return -ENOMEM;
 	td->tgt_dev.sess = sess;
 	td->tgt_dev.dev = &l->dev->dev;
+	l->dev->nr_tds++;
 	td->tgt_dev.lun = l->lun;
 	td->tgt_dev.read_only = l->read_only;
 	INIT_LIST_HEAD(&td->dev_node);
@@ -316,16 +324,29 @@ bool core_sess_cmd_arrived(struct scst_session *sess, u64 lun,
 	return active;
 }
 
+/* Drop a command's reference (sess->lock held); true: core_tgt_dev_reap(). */
+bool core_tgt_dev_put_locked(struct core_tgt_dev *td)
+{
+	lockdep_assert_held(&td->tgt_dev.sess->lock);
+	return !--td->nr_cmds && td->gone;
+}
+
+/* The last command of a gone nexus left: free it (and others) later. */
+void core_tgt_dev_reap(void)
+{
+	queue_work(core_wq, &core_reap_work);
+}
+
 void core_tgt_dev_put(struct core_tgt_dev *td)
 {
 	struct scst_session *sess = td->tgt_dev.sess;
 	bool reap;
 
 	spin_lock_bh(&sess->lock);
-	reap = !--td->nr_cmds && td->gone;
+	reap = core_tgt_dev_put_locked(td);
 	spin_unlock_bh(&sess->lock);
 	if (reap)
-		queue_work(core_wq, &core_reap_work);
+		core_tgt_dev_reap();
 }
 
 /**
@@ -443,16 +464,31 @@ void scst_sess_unregister(struct scst_session *sess)
 }
 EXPORT_SYMBOL_GPL(scst_sess_unregister);
 
+/*
+ * A command or TMF of @sess is being freed (sess->lock held); true when it
+ * was the last of a session being torn down: call core_sess_last_put().
+ */
+bool core_sess_put_locked(struct scst_session *sess)
+{
+	lockdep_assert_held(&sess->lock);
+	return !--sess->nr_cmds && sess->state == CORE_SESS_UNREGISTERING;
+}
+
+void core_sess_last_put(struct scst_session *sess)
+{
+	queue_work(core_wq, &sess->unreg_work);
+}
+
 /* A command or TMF of @sess was freed. */
 void core_sess_put(struct scst_session *sess)
 {
 	bool last;
 
 	spin_lock_bh(&sess->lock);
-	last = !--sess->nr_cmds && sess->state == CORE_SESS_UNREGISTERING;
+	last = core_sess_put_locked(sess);
 	spin_unlock_bh(&sess->lock);
 	if (last)
-		queue_work(core_wq, &sess->unreg_work);
+		core_sess_last_put(sess);
 }
 
 /* Release the nexuses of @sess whose late handler reply has come. */

@@ -145,6 +145,15 @@ static bool core_ua_first(struct core_tgt_dev *td, bool take, u8 *key,
 	struct core_ua *ua;
 	unsigned long flags;
 
+	/*
+	 * Every command asks, and almost none finds one: skip the lock when
+	 * the list is empty. A UA queued concurrently is as good as queued
+	 * after this command arrived; one queued before it (a TMF's, a
+	 * capacity change's) was published by the lock of the path that
+	 * brought this command here.
+	 */
+	if (list_empty_careful(&td->uas))
+		return false;
 	spin_lock_irqsave(&td->ua_lock, flags);
 	ua = list_first_entry_or_null(&td->uas, struct core_ua, node);
 	if (!ua) {

@@ -447,6 +447,42 @@ static void core_cmd_report_luns(struct kunit *test)
 	cf_wait_idle(fx);
 }
 
+/*
+ * A LUN removed while one of its commands is at the handler: its nexus,
+ * and so the device, must outlive that command. Disabling or removing the
+ * device waits for it (bounded, then refused with EBUSY) instead of
+ * closing the backing store under the command or freeing the device the
+ * nexus still names; once the command ends, both go through.
+ */
+static void core_cmd_dev_outlives_removed_lun(struct kunit *test)
+{
+	unsigned int saved = READ_ONCE(core_teardown_timeout_ms);
+	struct cf_fixture *fx = test->priv;
+	struct scst_session *sess;
+	struct cf_event ev;
+	u64 tag = 1;
+
+	sess = cf_sess_add(fx, 0, INI0);
+	cf_clear_ua(fx, sess, 1, &tag);
+	cf_wait_idle(fx);
+	cf_set_mode(fx, SCST_MSG_CMD_EXEC, CF_HOLD);
+	cf_read(fx, sess, 1, 30, SCST_TASK_SIMPLE, 0, 1);
+	cf_wait_tag(fx, sess, SCST_MSG_CMD_EXEC, 30);
+	KUNIT_ASSERT_EQ(test, cf_lun_del(fx, &fx->tgt->default_acg, 1), 0);
+
+	WRITE_ONCE(core_teardown_timeout_ms, 100);
+	KUNIT_EXPECT_EQ(test, scst_dev_enable(fx->devs[1], false), -EBUSY);
+	KUNIT_EXPECT_EQ(test, scst_dev_unregister(fx->devs[1]), -EBUSY);
+	WRITE_ONCE(core_teardown_timeout_ms, saved);
+
+	cf_answer(fx, SCST_MSG_CMD_EXEC, 30);
+	ev = cf_wait_tag(fx, sess, SCST_MSG_CMD_RESPOND, 30);
+	expect_good(test, &ev);
+	KUNIT_EXPECT_EQ(test, scst_dev_enable(fx->devs[1], false), 0);
+	fx->dev_enabled[1] = false;
+	cf_wait_idle(fx);
+}
+
 /* SBC-4 write protection: DATA PROTECT, and the data is never fetched */
 static void core_cmd_read_only_lun(struct kunit *test)
 {
@@ -822,6 +858,39 @@ static void core_cmd_simple_concurrent(struct kunit *test)
 	cf_wait_idle(fx);
 }
 
+/*
+ * A handler answering from process context with the _drain variant (a
+ * user-space handler's ioctl does) gets the command finished in its own
+ * context: the fabric's RESPOND runs in the caller, not on a bus thread,
+ * which would cost a wake-up and a context switch per command.
+ */
+static void core_cmd_exec_done_drain(struct kunit *test)
+{
+	struct cf_fixture *fx = test->priv;
+	struct scst_session *sess;
+	struct cf_event ev;
+	u64 tag = 1;
+	bool drain;
+
+	sess = task_setup(fx, &tag);
+	for (drain = false; ; drain = true) {
+		fx->exec_drain = drain;
+		cf_read(fx, sess, 0, 20 + drain, SCST_TASK_SIMPLE, 20, 1);
+		cf_wait_tag(fx, sess, SCST_MSG_CMD_EXEC, 20 + drain);
+		cf_answer(fx, SCST_MSG_CMD_EXEC, 20 + drain);
+		ev = cf_wait_tag(fx, sess, SCST_MSG_CMD_RESPOND, 20 + drain);
+		expect_good(test, &ev);
+		if (drain) {
+			KUNIT_EXPECT_PTR_EQ_MSG(test, ev.task, current,
+						"RESPOND after exec_done_drain()");
+			break;
+		}
+		/* The plain reply is delivered by the bus, elsewhere. */
+		KUNIT_EXPECT_PTR_NE(test, ev.task, current);
+	}
+	cf_wait_idle(fx);
+}
+
 static void core_cmd_ordered(struct kunit *test)
 {
 	struct cf_fixture *fx = test->priv;
@@ -1106,12 +1175,14 @@ static struct kunit_case core_cmd_cases[] = {
 	KUNIT_CASE(core_cmd_spc2_reservation),
 	KUNIT_CASE(core_cmd_report_luns),
 	KUNIT_CASE(core_cmd_read_only_lun),
+	KUNIT_CASE(core_cmd_dev_outlives_removed_lun),
 	KUNIT_CASE_PARAM(core_cmd_power_on_ua, power_on_gen_params),
 	KUNIT_CASE(core_cmd_lun_added_ua),
 	KUNIT_CASE(core_cmd_capacity_ua),
 	KUNIT_CASE(core_cmd_handler_ua),
 	KUNIT_CASE_PARAM(core_cmd_acl, acl_gen_params),
 	KUNIT_CASE(core_cmd_simple_concurrent),
+	KUNIT_CASE(core_cmd_exec_done_drain),
 	KUNIT_CASE(core_cmd_ordered),
 	KUNIT_CASE(core_cmd_head_of_queue),
 	KUNIT_CASE(core_cmd_aca),

@@ -119,6 +119,7 @@ static struct cf_event *cf_log(struct cf_fixture *fx, u8 side, u16 type)
 	ev->seq = fx->next_seq++;
 	ev->side = side;
 	ev->type = type;
+	ev->task = current;
 	return ev;
 }
 
@@ -225,7 +226,10 @@ static void cf_handler_exec(struct cf_fixture *fx, struct scst_cmd *cmd)
 		}
 		scst_cmd_set_status(cmd, SCST_STATUS_GOOD);
 	}
-	scst_cmd_exec_done(cmd);
+	if (fx->exec_drain)
+		scst_cmd_exec_done_drain(cmd);
+	else
+		scst_cmd_exec_done(cmd);
 }
 
 static void cf_handler_parse(struct cf_fixture *fx, struct scst_cmd *cmd)

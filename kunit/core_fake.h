@@ -87,6 +87,7 @@ enum cf_mode {
  * @cookie:     the command's buf_cookie (BUF_FREE: the one given back)
  * @tmf_response, @additional: TMF_RESPOND: the TMF's
  * @priv:       SESS_GONE, TGT_GONE: fabric_priv
+ * @task:       the task the fake ran in when it got the message
  */
 struct cf_event {
 	unsigned int seq;
@@ -117,6 +118,7 @@ struct cf_event {
 	u8 tmf_response;
 	u8 additional[3];
 	void *priv;
+	struct task_struct *task;
 };
 
 /*
@@ -170,6 +172,8 @@ struct cf_fixture {
 	 */
 	bool answer_on_abort;
 	int xfer_abort_error;
+	/* the handler replies to EXEC with scst_cmd_exec_done_drain() */
+	bool exec_drain;
 	/* fabric_priv of the next TMF: its id in the log */
 	u64 next_tmf_id;
 

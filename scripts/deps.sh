@@ -15,6 +15,8 @@ PKGS=(
 	qemu-system-x86 busybox-static iproute2
 	# initiators and tools used inside the VM
 	sg3-utils lsscsi fio e2fsprogs libiscsi-bin open-iscsi
+	# bench/user: LIO's user backstore (TCMU) and its qcow2 image
+	tcmu-runner qemu-utils
 )
 
 missing=()

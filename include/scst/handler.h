@@ -215,6 +215,14 @@ void scst_dev_raise_ua(struct scst_device *dev, struct scst_tgt_dev *except,
 void scst_cmd_parsed(struct scst_cmd *cmd);
 void scst_cmd_buf_ready(struct scst_cmd *cmd, int error);
 void scst_cmd_exec_done(struct scst_cmd *cmd);
+/*
+ * scst_cmd_exec_done() from process context outside any bus handler and
+ * with no lock held (a user-space handler's ioctl): the core's next steps,
+ * and the fabric's when they run on this CPU, are delivered in the caller
+ * (scst_bus_send_drain()), sparing the bus thread's wake-up. Elsewhere it
+ * is the plain call.
+ */
+void scst_cmd_exec_done_drain(struct scst_cmd *cmd);
 void scst_tmf_exec_done(const struct scst_msg *exec, int error);
 void scst_sess_attached(const struct scst_msg *attach, int error);
 void scst_sess_detached(const struct scst_msg *detach);

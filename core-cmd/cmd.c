@@ -849,10 +849,12 @@ void core_on_cmd_responded(struct scst_endpoint *ep,
 
 	if (cc->buf) {
 		scst_sgv_free(cc->buf);
-	} else if (cc->handler_buf) {
+	} else if (cc->handler_buf ||
+		   (cmd->buf_cookie && cmd->dev &&
+		    (cmd->dev->handler->flags & SCST_HANDLER_FREE_NOTICE))) {
 		scst_msg_init(&notice, SCST_MSG_CMD_BUF_FREE, SCST_EP_CORE,
 			      core_handler_ep(cmd));
-		notice.cmd.sg = cmd->sg;
+		notice.cmd.sg = cc->handler_buf ? cmd->sg : NULL;
 		notice.cmd.buf_cookie = cmd->buf_cookie;
 		core_send_notice(&notice);
 	}

@@ -657,6 +657,12 @@ const char *scst_sess_initiator(const struct scst_session *sess)
 }
 EXPORT_SYMBOL_GPL(scst_sess_initiator);
 
+struct scst_tgt *scst_sess_tgt(const struct scst_session *sess)
+{
+	return sess->tgt;
+}
+EXPORT_SYMBOL_GPL(scst_sess_tgt);
+
 /**
  * scst_sess_luns() - the LUNs a session reaches now
  * @sess: a registered session

@@ -8,9 +8,10 @@
  *   1. stop intake: the device leaves LIVE, so the endpoint gives user
  *      space nothing new (commands end NOT READY, sessions and resets are
  *      answered at once);
- *   2. end every step queued for or held by user space: the core gets its
- *      answer (CHECK CONDITION NOT READY, or success for a session or
- *      reset), and notices for user space are dropped;
+ *   2. end every step queued for or held by user space (and a reset
+ *      waiting to tell it TASK_MGMT_DONE): the core gets its answer
+ *      (CHECK CONDITION NOT READY, or success for a session or reset),
+ *      and notices for user space are dropped;
  *   3. wait for the core to free every command still holding a buffer
  *      (CMD_BUF_FREE), bounded;
  *   4. SGV_FLUSH this device's pool and wait for SGV_FLUSH_DONE and for
@@ -93,8 +94,14 @@ static void user_end_user_steps(struct user_dev *udev)
 		subcode = 0;
 		spin_lock_bh(&udev->lock);
 		xa_for_each(&udev->cmds, idx, ucmd) {
-			if (!(ucmd->refs & USER_REF_USER))
+			/* A reset waiting to send TASK_MGMT_DONE is user's too. */
+			if (!(ucmd->refs & USER_REF_USER) && !ucmd->tm_wait)
 				continue;
+			if (ucmd->tm_wait) {
+				ucmd->tm_wait = false;
+				udev->nr_tm_wait--;
+			}
+			ucmd->deadline = 0;
 			subcode = ucmd->subcode;
 			cmd = ucmd->cmd;
 			req = ucmd->req;
@@ -141,6 +148,8 @@ void user_dev_cleanup(struct user_dev *udev, const char *why)
 	spin_unlock_bh(&udev->lock);
 	/* Readers waiting for a command return ENODEV. */
 	wake_up_all(&udev->wq);
+	/* The bounds of aborts and TMFs: this cleanup ends all of them. */
+	cancel_delayed_work_sync(&udev->expiry);
 
 	user_end_user_steps(udev);
 

@@ -46,6 +46,16 @@ void user_cmd_cache_exit(void)
 struct user_cmd *user_cmd_new(struct user_dev *udev, struct scst_cmd *cmd,
 			      u32 subcode)
 {
+	return user_cmd_new_h(udev, cmd, subcode, 0);
+}
+
+/*
+ * The same under handle @h, reserved by user_handle_reserve(), or under a
+ * new handle if @h is 0. A reserved handle is kept when this fails.
+ */
+struct user_cmd *user_cmd_new_h(struct user_dev *udev, struct scst_cmd *cmd,
+				u32 subcode, u32 h)
+{
 	struct user_cmd *ucmd;
 	int ret;
 
@@ -60,14 +70,36 @@ struct user_cmd *user_cmd_new(struct user_dev *udev, struct scst_cmd *cmd,
 	if (cmd)
 		ucmd->cmd_id = cmd->id;
 	INIT_LIST_HEAD(&ucmd->ready);
-	ret = xa_alloc_cyclic(&udev->cmds, &ucmd->h, ucmd,
-			      XA_LIMIT(1, U32_MAX), &udev->next_h, GFP_ATOMIC);
+	if (h) {
+		ucmd->h = h;
+		ret = xa_err(xa_store(&udev->cmds, h, ucmd, GFP_ATOMIC));
+	} else {
+		ret = xa_alloc_cyclic(&udev->cmds, &ucmd->h, ucmd,
+				      XA_LIMIT(1, U32_MAX), &udev->next_h,
+				      GFP_ATOMIC);
+	}
 	if (ret < 0) {
 		kmem_cache_free(user_cmd_cache, ucmd);
 		return NULL;
 	}
 	udev->nr_cmds++;
 	return ucmd;
+}
+
+/*
+ * A handle that names no user command yet (xa_load() gives NULL, table
+ * walks skip it): PREALLOC_BUFFER's, for its buffer's ON_CACHED_MEM_FREE.
+ * Returns 0 when out of memory or handles (dev->lock held).
+ */
+u32 user_handle_reserve(struct user_dev *udev)
+{
+	u32 h;
+
+	lockdep_assert_held(&udev->lock);
+	if (xa_alloc_cyclic(&udev->cmds, &h, NULL, XA_LIMIT(1, U32_MAX),
+			    &udev->next_h, GFP_ATOMIC) < 0)
+		return 0;
+	return h;
 }
 
 /* Queue @ucmd's next step for user space (dev->lock held). */
@@ -112,8 +144,8 @@ bool user_cmd_put(struct user_cmd *ucmd, unsigned int ref)
  * A step ends without user space (abort before it was sent, or cleanup):
  * answer the core for it, with what the caller copied out of the user
  * command (which may be freed by now) and no lock held. An ended SCSI step
- * fails NOT READY; sessions and resets succeed (no state of the device's
- * is left to keep).
+ * fails NOT READY (an aborted one ends as the core decides); sessions and
+ * resets succeed (no state of the device's is left to keep).
  */
 void user_step_end(u32 subcode, struct scst_cmd *cmd,
 		   const struct scst_msg *req)
@@ -136,13 +168,29 @@ void user_step_end(u32 subcode, struct scst_cmd *cmd,
 	case SCST_USER_DETACH_SESS:
 		scst_sess_detached(req);
 		break;
+	case SCST_USER_TASK_MGMT_RECEIVED:
 	case SCST_USER_TASK_MGMT_DONE:
-		scst_tmf_exec_done(req, 0);
+		/* A reset's; an abort's notices answer nothing. */
+		if (req && req->type == SCST_MSG_TMF_EXEC)
+			scst_tmf_exec_done(req, 0);
 		break;
 	default:
 		/* ON_FREE_CMD, ON_CACHED_MEM_FREE: nothing is owed */
 		break;
 	}
+}
+
+/*
+ * @ucmd is @cmd's for the command's life (dev->lock held): every step
+ * finds it, so user space sees one cmd_h from PARSE to ON_FREE_CMD, and
+ * the cookie brings the core's CMD_BUF_FREE when the command is freed
+ * (SCST_HANDLER_FREE_NOTICE), buffer or not.
+ */
+static void user_cmd_attach(struct user_cmd *ucmd, struct scst_cmd *cmd)
+{
+	cmd->handler_priv = ucmd;
+	cmd->buf_cookie = ucmd->h;
+	ucmd->refs |= USER_REF_BUF;
 }
 
 static struct user_dev *user_dev_of(const struct scst_cmd *cmd)
@@ -174,7 +222,7 @@ static bool user_cmd_step(struct user_dev *udev, struct scst_cmd *cmd,
 				  udev->name);
 			return false;
 		}
-		cmd->handler_priv = ucmd;
+		user_cmd_attach(ucmd, cmd);
 	}
 	ucmd->refs |= USER_REF_LENT;
 	user_cmd_queue(ucmd, subcode);
@@ -228,7 +276,7 @@ static void user_on_cmd_alloc_buf(struct scst_endpoint *ep,
 			scst_cmd_buf_ready(cmd, -ENOMEM);
 			return;
 		}
-		cmd->handler_priv = ucmd;
+		user_cmd_attach(ucmd, cmd);
 	}
 	ucmd->refs |= USER_REF_LENT;
 	spin_unlock_bh(&udev->lock);
@@ -280,51 +328,9 @@ static void user_on_cmd_exec(struct scst_endpoint *ep,
 }
 
 /*
- * ABORT hint: a step still queued is taken back and answered now (the
- * core, which knows the command is aborted, ends it as SAM says); one user
- * space holds ends when user space replies, as in SCST. msg.cmd.cmd is
- * only compared, never dereferenced, until it is found in a table; the
- * device is found the same way, since it is named only by the command.
- */
-static void user_on_cmd_abort(struct scst_endpoint *ep,
-			      const struct scst_msg *msg)
-{
-	struct scst_cmd *cmd = NULL;
-	struct user_cmd *ucmd;
-	struct user_dev *udev;
-	unsigned long idx;
-	u32 subcode = 0;
-
-	spin_lock_bh(&user_devs_lock);
-	list_for_each_entry(udev, &user_devs_list, node) {
-		spin_lock(&udev->lock);
-		xa_for_each(&udev->cmds, idx, ucmd) {
-			if (ucmd->cmd != msg->cmd.cmd ||
-			    ucmd->cmd_id != msg->cmd.buf_cookie ||
-			    !(ucmd->refs & USER_REF_LENT))
-				continue;
-			ucmd->aborted = true;
-			if (ucmd->state == USER_CMD_QUEUED) {
-				subcode = ucmd->subcode;
-				cmd = ucmd->cmd;
-				ucmd->refs &= ~USER_REF_LENT;
-				user_cmd_put(ucmd, USER_REF_USER);
-			}
-			break;
-		}
-		spin_unlock(&udev->lock);
-		if (cmd)
-			break;
-	}
-	spin_unlock_bh(&user_devs_lock);
-	if (cmd)
-		user_step_end(subcode, cmd, NULL);
-}
-
-/*
- * The core is done with a buffer: it goes back to the pool (and to its
- * cache per the reuse mode); then user space learns the command is gone
- * (ON_FREE_CMD), unless it asked not to be told.
+ * The core freed a command of ours: its buffer, if any, goes back to the
+ * pool (and to its cache per the reuse mode); then user space learns the
+ * command is gone (ON_FREE_CMD), unless it asked not to be told.
  */
 static void user_on_cmd_buf_free(struct scst_endpoint *ep,
 				 const struct scst_msg *msg)
@@ -333,27 +339,35 @@ static void user_on_cmd_buf_free(struct scst_endpoint *ep,
 	struct user_dev *udev = NULL;
 	struct scst_sgv_buf *buf = NULL;
 
+	bool found = false;
+
 	spin_lock_bh(&user_devs_lock);
 	list_for_each_entry(udev, &user_devs_list, node) {
 		spin_lock(&udev->lock);
 		ucmd = xa_load(&udev->cmds, (u32)msg->cmd.buf_cookie);
-		if (ucmd && (ucmd->refs & USER_REF_BUF) && ucmd->buf &&
-		    ucmd->buf->sg == msg->cmd.sg) {
+		/*
+		 * No sg: the core took no buffer of ours (none, or its step
+		 * failed); a buffer we still hold then goes back too.
+		 */
+		if (ucmd && (ucmd->refs & USER_REF_BUF) &&
+		    (!msg->cmd.sg || (ucmd->buf && ucmd->buf->sg == msg->cmd.sg))) {
 			buf = ucmd->buf;
 			ucmd->buf = NULL;
 			user_cmd_done(ucmd, USER_REF_BUF);
-			spin_unlock(&udev->lock);
-			break;
+			found = true;
 		}
 		spin_unlock(&udev->lock);
+		if (found)
+			break;
 	}
 	spin_unlock_bh(&user_devs_lock);
-	if (!buf) {
-		user_warn("CMD_BUF_FREE for unknown buffer %llu: ignored\n",
+	if (!found) {
+		user_warn("CMD_BUF_FREE for unknown command %llu: ignored\n",
 			  msg->cmd.buf_cookie);
 		return;
 	}
-	scst_sgv_free(buf);
+	if (buf)
+		scst_sgv_free(buf);
 }
 
 /*
@@ -406,19 +420,10 @@ static void user_on_sess_attach(struct scst_endpoint *ep,
 static void user_on_sess_detach(struct scst_endpoint *ep,
 				const struct scst_msg *msg)
 {
-	user_queue_req(msg->sess.tgt_dev->dev->handler_priv, msg,
-		       SCST_USER_DETACH_SESS);
-}
+	struct user_dev *udev = msg->sess.tgt_dev->dev->handler_priv;
 
-/*
- * A LUN, I_T nexus or target reset reached the device, after the core
- * aborted the commands it concerns: TASK_MGMT_DONE tells user space.
- */
-static void user_on_tmf_exec(struct scst_endpoint *ep,
-			     const struct scst_msg *msg)
-{
-	user_queue_req(msg->cmd.dev->handler_priv, msg,
-		       SCST_USER_TASK_MGMT_DONE);
+	user_sess_del(udev, msg->sess.tgt_dev);
+	user_queue_req(udev, msg, SCST_USER_DETACH_SESS);
 }
 
 static void user_on_dev_unused(struct scst_endpoint *ep,

@@ -34,6 +34,7 @@ static LIST_HEAD(user_orphans);
 static void user_dev_free(struct kref *kref)
 {
 	struct user_dev *udev = container_of(kref, struct user_dev, kref);
+	struct user_sess *us, *tmp;
 	unsigned long flags;
 
 	/* Any context: the last SGV_RELEASED may drop it in a bus handler. */
@@ -41,6 +42,8 @@ static void user_dev_free(struct kref *kref)
 	list_del(&udev->node);
 	spin_unlock_irqrestore(&user_devs_lock, flags);
 	xa_destroy(&udev->cmds);
+	list_for_each_entry_safe(us, tmp, &udev->sessions, node)
+		kfree(us);
 	kfree(udev);
 }
 
@@ -127,6 +130,20 @@ static int user_desc_check(const struct scst_user_dev_desc *desc)
 			  desc->name, desc->block_size);
 		return -EINVAL;
 	}
+	/*
+	 * SCST lets devices with the same sgv_name share one pool. Here a
+	 * pool's cached buffers are user memory of one device's process,
+	 * named by that device's user_mem and flushed by its cleanup: a
+	 * pool shared by several processes would hand one process's pages
+	 * to another's commands. sgv_name alone (without sgv_shared) is
+	 * ignored, as in SCST.
+	 */
+	if (desc->sgv_shared) {
+		user_warn("%s: REGISTER_DEVICE: sgv_shared (pool \"%.*s\") is not supported: each device has its own pool\n",
+			  desc->name, (int)sizeof(desc->sgv_name),
+			  desc->sgv_name);
+		return -EINVAL;
+	}
 	if (desc->sgv_single_alloc_pages < 0 || desc->sgv_purge_interval < 0) {
 		user_warn("%s: REGISTER_DEVICE: bad SGV parameters\n",
 			  desc->name);
@@ -210,6 +227,8 @@ struct user_dev *user_dev_register(const struct scst_user_dev_desc *desc,
 	xa_init_flags(&udev->cmds, XA_FLAGS_ALLOC1);
 	INIT_LIST_HEAD(&udev->ready);
 	INIT_LIST_HEAD(&udev->mems);
+	INIT_LIST_HEAD(&udev->sessions);
+	INIT_DELAYED_WORK(&udev->expiry, user_expiry_fn);
 	init_waitqueue_head(&udev->wq);
 	init_waitqueue_head(&udev->idle_wq);
 	spin_lock_bh(&user_devs_lock);

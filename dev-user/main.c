@@ -21,6 +21,14 @@ unsigned int user_cleanup_step_ms = 5000;
 module_param_named(cleanup_step_ms, user_cleanup_step_ms, uint, 0644);
 MODULE_PARM_DESC(cleanup_step_ms, "bound on each wait of a device's cleanup (default 5000)");
 
+unsigned int user_abort_wait_ms = 10000;
+module_param_named(abort_wait_ms, user_abort_wait_ms, uint, 0644);
+MODULE_PARM_DESC(abort_wait_ms, "how long an aborted command's step waits for user space's reply before it ends without it (default 10000)");
+
+unsigned int user_tm_wait_ms = 10000;
+module_param_named(tm_wait_ms, user_tm_wait_ms, uint, 0644);
+MODULE_PARM_DESC(tm_wait_ms, "how long a TASK_MGMT_RECEIVED or TASK_MGMT_DONE waits for user space's reply before it is dropped (default 10000)");
+
 unsigned int user_get_cmd_wait_ms = 1000;
 module_param_named(get_cmd_wait_ms, user_get_cmd_wait_ms, uint, 0644);
 MODULE_PARM_DESC(get_cmd_wait_ms, "longest wait for a command in REPLY_AND_GET_*; then EAGAIN (default 1000)");
@@ -33,7 +41,7 @@ const struct scst_handler_ops user_handler_ops = {
 	.type		= 0,
 	.flags		= SCST_HANDLER_PARSES | SCST_HANDLER_ALLOCS_BUF |
 			  SCST_HANDLER_TMF | SCST_HANDLER_SESSIONS |
-			  SCST_HANDLER_DEV_UNUSED,
+			  SCST_HANDLER_DEV_UNUSED | SCST_HANDLER_FREE_NOTICE,
 	.enable_device	= user_dev_enable,
 };
 
@@ -335,18 +343,20 @@ static long user_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 	case SCST_USER_PREALLOC_BUFFER: {
 		union scst_user_prealloc_buffer pb;
+		u32 h;
 
 		ret = -EFAULT;
 		if (copy_from_user(&pb, uarg, sizeof(pb)))
 			break;
 		mutex_lock(&user_devs_mutex);
 		ret = udev->pool ? user_buf_prealloc(udev, pb.in.pbuf,
-						     pb.in.bufflen) : -ENODEV;
+						     pb.in.bufflen, &h) :
+				   -ENODEV;
 		mutex_unlock(&user_devs_mutex);
 		if (ret)
 			break;
-		/* No command stands for it: there is no handle to give. */
-		pb.out.cmd_h = 0;
+		/* ON_CACHED_MEM_FREE of this buffer comes under this handle. */
+		pb.out.cmd_h = h;
 		ret = copy_to_user(uarg, &pb, sizeof(pb)) ? -EFAULT : 0;
 		break;
 	}

@@ -133,6 +133,26 @@ bool user_reuses(const struct user_dev *udev, u8 data_dir)
 	}
 }
 
+/*
+ * User space gets @mem back by ON_CACHED_MEM_FREE, under the handle
+ * PREALLOC_BUFFER gave it if any; a stopping device tells nobody
+ * (dev->lock held).
+ */
+static void user_mem_gone(struct user_dev *udev, const struct user_mem *mem)
+{
+	struct user_cmd *note = NULL;
+
+	if (udev->state == USER_DEV_LIVE)
+		note = user_cmd_new_h(udev, NULL, SCST_USER_ON_CACHED_MEM_FREE,
+				      mem->h);
+	if (note) {
+		note->free_pbuf = mem->pbuf;
+		user_cmd_queue(note, SCST_USER_ON_CACHED_MEM_FREE);
+	} else if (mem->h) {
+		xa_erase(&udev->cmds, mem->h);
+	}
+}
+
 static struct user_mem *user_mem_new(struct user_dev *udev, u64 pbuf)
 {
 	struct user_mem *mem = kzalloc(sizeof(*mem), GFP_KERNEL);
@@ -155,20 +175,16 @@ static struct user_mem *user_mem_new(struct user_dev *udev, u64 pbuf)
 static void user_mem_settle(struct user_dev *udev, struct user_mem *mem,
 			    const struct scst_sgv_buf *buf)
 {
-	struct user_cmd *note = NULL;
-
 	spin_lock_bh(&udev->lock);
 	if (mem->pages) {
 		kref_get(&udev->kref);
 		list_add_tail(&mem->node, &udev->mems);
 		udev->nr_mems++;
 		mem = NULL;
-	} else if (buf && udev->state == USER_DEV_LIVE) {
-		note = user_cmd_new(udev, NULL, SCST_USER_ON_CACHED_MEM_FREE);
-		if (note) {
-			note->free_pbuf = mem->pbuf;
-			user_cmd_queue(note, SCST_USER_ON_CACHED_MEM_FREE);
-		}
+	} else if (buf) {
+		user_mem_gone(udev, mem);
+	} else if (mem->h) {
+		xa_erase(&udev->cmds, mem->h);
 	}
 	spin_unlock_bh(&udev->lock);
 	kfree(mem);
@@ -219,7 +235,7 @@ int user_buf_alloc(struct user_dev *udev, struct user_cmd *ucmd, u64 pbuf,
  * SCST_USER_PREALLOC_BUFFER: put user memory in the cache ahead of the
  * commands that will use it.
  */
-int user_buf_prealloc(struct user_dev *udev, u64 pbuf, u32 bufflen)
+int user_buf_prealloc(struct user_dev *udev, u64 pbuf, u32 bufflen, u32 *h)
 {
 	struct scst_sgv_buf *buf;
 	struct user_mem *mem;
@@ -234,6 +250,14 @@ int user_buf_prealloc(struct user_dev *udev, u64 pbuf, u32 bufflen)
 	mem = user_mem_new(udev, pbuf);
 	if (!mem)
 		return -ENOMEM;
+	spin_lock_bh(&udev->lock);
+	mem->h = user_handle_reserve(udev);
+	spin_unlock_bh(&udev->lock);
+	if (!mem->h) {
+		kfree(mem);
+		return -ENOMEM;
+	}
+	*h = mem->h;
 	ret = scst_sgv_alloc(udev->pool, bufflen, GFP_KERNEL, 0,
 			     (uintptr_t)mem, &buf);
 	user_mem_settle(udev, mem, ret ? NULL : buf);
@@ -251,20 +275,16 @@ void user_on_sgv_released(struct scst_endpoint *ep, const struct scst_msg *msg)
 {
 	struct user_mem *mem = (struct user_mem *)(uintptr_t)msg->sgv.cookie;
 	struct user_dev *udev = mem->udev;
-	struct user_cmd *note = NULL;
 
 	udev->pin->unpin(mem->pages, mem->nr_pages);
 	spin_lock_bh(&udev->lock);
 	list_del(&mem->node);
+	if (msg->sgv.cause != SCST_SGV_REL_UNCACHED)
+		user_mem_gone(udev, mem);
+	else if (mem->h)
+		xa_erase(&udev->cmds, mem->h);
 	if (!--udev->nr_mems)
 		wake_up_all(&udev->idle_wq);
-	if (msg->sgv.cause != SCST_SGV_REL_UNCACHED &&
-	    udev->state == USER_DEV_LIVE)
-		note = user_cmd_new(udev, NULL, SCST_USER_ON_CACHED_MEM_FREE);
-	if (note) {
-		note->free_pbuf = mem->pbuf;
-		user_cmd_queue(note, SCST_USER_ON_CACHED_MEM_FREE);
-	}
 	spin_unlock_bh(&udev->lock);
 	kvfree(mem->pages);
 	kfree(mem);

@@ -13,6 +13,7 @@
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 #include "user.h"
+#include <scst/fabric.h>
 
 /* SPC-4: HARDWARE ERROR, INTERNAL TARGET FAILURE */
 #define ASC_INTERNAL_FAILURE	0x44
@@ -138,27 +139,19 @@ static void user_fill(const struct user_cmd *ucmd,
 		out->sess.lun = td->lun;
 		out->sess.rd_only = td->read_only;
 		out->sess.threads_num = 1;
+		/* The nexus is lent to us until the reply: its names hold. */
+		strscpy(out->sess.initiator_name, scst_sess_initiator(td->sess),
+			sizeof(out->sess.initiator_name));
+		strscpy(out->sess.target_name,
+			scst_tgt_name(scst_sess_tgt(td->sess)),
+			sizeof(out->sess.target_name));
 		break;
+	case SCST_USER_TASK_MGMT_RECEIVED:
 	case SCST_USER_TASK_MGMT_DONE:
-		out->tm_cmd.fn = ucmd->req.cmd.tmf ? SCST_USER_LUN_RESET : 0;
+		out->tm_cmd.sess_h = ucmd->tm_sess_h;
+		out->tm_cmd.fn = ucmd->tm_fn;
+		out->tm_cmd.cmd_h_to_abort = ucmd->tm_cmd_h;
 		break;
-	}
-}
-
-/*
- * Map the core's reset to SCST's TM function code. Only resets reach a
- * handler (TMF_EXEC): ABORT TASK and the task-set functions the core runs
- * itself, through CMD_ABORT.
- */
-static u32 user_tm_fn(const struct scst_tmf *tmf)
-{
-	switch (tmf->fn) {
-	case SCST_TMF_IT_NEXUS_RESET:
-		return SCST_USER_NEXUS_LOSS_SESS;
-	case SCST_TMF_TARGET_RESET:
-		return SCST_USER_TARGET_RESET;
-	default:
-		return SCST_USER_LUN_RESET;
 	}
 }
 
@@ -174,10 +167,6 @@ static bool user_take(struct user_dev *udev, struct scst_user_get_cmd *out)
 	list_del_init(&ucmd->ready);
 	ucmd->state = USER_CMD_SENT;
 	user_fill(ucmd, out);
-	if (ucmd->subcode == SCST_USER_TASK_MGMT_DONE) {
-		out->tm_cmd.fn = user_tm_fn(ucmd->req.cmd.tmf);
-		out->tm_cmd.sess_h = (uintptr_t)ucmd->req.cmd.tmf->sess;
-	}
 	return true;
 }
 
@@ -259,14 +248,21 @@ int user_get_cmd(struct user_dev *udev, struct scst_user_get_cmd *out,
 	}
 }
 
+/*
+ * The sense goes through the stack: cmd->sense lies inside the core's
+ * command slab object, which hardened usercopy rightly refuses to have
+ * user space copy into (a BUG, not an error).
+ */
 static int user_copy_sense(struct scst_cmd *cmd, u8 sense_len, u64 psense)
 {
 	u8 len = min_t(u8, sense_len, SCST_SENSE_BUFFERSIZE);
+	u8 sense[SCST_SENSE_BUFFERSIZE];
 
 	if (!len)
 		return 0;
-	if (copy_from_user(cmd->sense, u64_to_user_ptr(psense), len))
+	if (copy_from_user(sense, u64_to_user_ptr(psense), len))
 		return -EFAULT;
+	memcpy(cmd->sense, sense, len);
 	cmd->sense_len = len;
 	return 0;
 }
@@ -390,8 +386,10 @@ int user_reply(struct user_dev *udev, const struct scst_user_reply_cmd *rep)
 	struct user_cmd *ucmd;
 	struct scst_cmd *cmd;
 	struct scst_msg req;
-	u32 subcode;
-	int err;
+	bool aborted, told;
+	u32 subcode, h;
+	u64 sess_h = 0;
+	int err, ret;
 
 	spin_lock_bh(&udev->lock);
 	ucmd = xa_load(&udev->cmds, rep->cmd_h);
@@ -402,14 +400,28 @@ int user_reply(struct user_dev *udev, const struct scst_user_reply_cmd *rep)
 			  udev->name, rep->subcode, rep->cmd_h,
 			  !ucmd ? "no such command" :
 			  ucmd->state != USER_CMD_SENT ?
-			  "no reply awaited (replied twice?)" :
+			  "no reply awaited (replied twice, or too late?)" :
 			  "it was sent with another subcode");
 		return ucmd ? -EINVAL : -ESRCH;
 	}
 	subcode = ucmd->subcode;
 	cmd = ucmd->cmd;
 	req = ucmd->req;
+	h = ucmd->h;
+	aborted = ucmd->aborted;
+	told = ucmd->abort_told;
+	if (cmd && subcode != SCST_USER_ON_FREE_CMD)
+		sess_h = (uintptr_t)cmd->tgt_dev;
 	/* From here the reply is taken: a second one is refused. */
+	ucmd->deadline = 0;
+	if (subcode == SCST_USER_TASK_MGMT_RECEIVED ||
+	    subcode == SCST_USER_TASK_MGMT_DONE) {
+		told = user_tm_replied(ucmd, rep->result, &req, &err);
+		spin_unlock_bh(&udev->lock);
+		if (told)
+			scst_tmf_exec_done(&req, err);
+		return 0;
+	}
 	if (cmd && subcode != SCST_USER_ON_FREE_CMD) {
 		/* The lend stays ours until we answer the core below. */
 		ucmd->refs &= ~USER_REF_USER;
@@ -422,20 +434,18 @@ int user_reply(struct user_dev *udev, const struct scst_user_reply_cmd *rep)
 
 	switch (subcode) {
 	case SCST_USER_PARSE:
-		/*
-		 * PARSE is a step of its own: the command's later steps get
-		 * a new handle, since nothing tells dev-user when a command
-		 * that PARSE left to the core ends before ALLOC_MEM or EXEC.
-		 */
+		/* The command keeps its handle: CMD_BUF_FREE ends it. */
 		spin_lock_bh(&udev->lock);
-		cmd->handler_priv = NULL;
 		user_cmd_put(ucmd, USER_REF_LENT);
 		spin_unlock_bh(&udev->lock);
-		return user_reply_parse(udev, cmd, &rep->parse_reply);
+		ret = user_reply_parse(udev, cmd, &rep->parse_reply);
+		break;
 	case SCST_USER_ALLOC_MEM:
-		return user_reply_alloc(udev, ucmd, cmd, rep->alloc_reply.pbuf);
+		ret = user_reply_alloc(udev, ucmd, cmd, rep->alloc_reply.pbuf);
+		break;
 	case SCST_USER_EXEC:
-		return user_reply_exec(udev, ucmd, cmd, &rep->exec_reply);
+		ret = user_reply_exec(udev, ucmd, cmd, &rep->exec_reply);
+		break;
 	case SCST_USER_ATTACH_SESS:
 		err = rep->result;
 		if (err < 0 || err > MAX_ERRNO) {
@@ -443,18 +453,27 @@ int user_reply(struct user_dev *udev, const struct scst_user_reply_cmd *rep)
 				  udev->name, err);
 			err = EINVAL;
 		}
+		if (!err)
+			user_sess_add(udev, req.sess.tgt_dev);
 		scst_sess_attached(&req, -err);
 		return 0;
 	case SCST_USER_DETACH_SESS:
 		scst_sess_detached(&req);
 		return 0;
-	case SCST_USER_TASK_MGMT_DONE:
-		scst_tmf_exec_done(&req, rep->result ? -EIO : 0);
-		return 0;
 	default:
 		/* ON_FREE_CMD, ON_CACHED_MEM_FREE: acknowledged */
 		return 0;
 	}
+	/* The core has its answer for a SCSI command's step. */
+	if (aborted) {
+		user_abort_ended(udev, h, sess_h, told);
+	} else if (READ_ONCE(udev->nr_tm_wait)) {
+		/* It may have been aborted while its reply was answered. */
+		spin_lock_bh(&udev->lock);
+		user_tm_kick(udev);
+		spin_unlock_bh(&udev->lock);
+	}
+	return ret;
 }
 
 /* SCST_USER_GET_EXTENDED_CDB: bytes 16 on of a CDB longer than 16. */

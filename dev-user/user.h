@@ -13,8 +13,10 @@
  *
  * Who holds a user command (user_cmd.refs counts each, and nothing else
  * keeps it): the core's lend of the SCSI command while dev-user owes it a
- * reply (USER_REF_LENT), the data buffer the core uses until CMD_BUF_FREE
- * (USER_REF_BUF), and the step queued for or held by user space
+ * reply (USER_REF_LENT), the command itself and the data buffer the core
+ * uses, from its first step until the core frees it (CMD_BUF_FREE, which
+ * SCST_HANDLER_FREE_NOTICE sends buffer or not: USER_REF_BUF), and the
+ * step queued for or held by user space
  * (USER_REF_USER). The last one dropped erases it from the table.
  *
  * Locking: user_dev.lock (spin, _bh) guards the device's state, its table
@@ -64,6 +66,8 @@ enum {
 /* Module parameters (main.c), in milliseconds */
 extern unsigned int user_cleanup_step_ms;
 extern unsigned int user_get_cmd_wait_ms;
+extern unsigned int user_abort_wait_ms;
+extern unsigned int user_tm_wait_ms;
 
 enum user_dev_state {
 	USER_DEV_LIVE,		/* a process serves it */
@@ -94,10 +98,13 @@ enum user_cmd_state {
  * @pages:    the pinned pages, @nr_pages of them
  * @nr_pages: how many
  * @node:     user_dev.mems
+ * @h:        PREALLOC_BUFFER's cmd_h, reserved for the buffer's
+ *            ON_CACHED_MEM_FREE; 0 for memory from ALLOC_MEM
  */
 struct user_mem {
 	struct user_dev *udev;
 	u64 pbuf;
+	u32 h;
 	struct page **pages;
 	unsigned int nr_pages;
 	struct list_head node;
@@ -121,6 +128,13 @@ struct user_mem {
  * @aborted:  the core aborted the command (CMD_ABORT)
  * @status, @resp_len: the EXEC outcome, for ON_FREE_CMD
  * @free_pbuf: ON_CACHED_MEM_FREE: the user buffer let go
+ * @abort_told: TASK_MGMT_RECEIVED went to user space for this aborted
+ *            command: TASK_MGMT_DONE follows when its step ends
+ * @deadline: jiffies by which user space must answer (an aborted
+ *            command's step, a TASK_MGMT_*); 0: no bound runs
+ * @tm_fn, @tm_sess_h, @tm_cmd_h: TASK_MGMT_*: what user space is told
+ * @tm_result: TASK_MGMT_RECEIVED's reply, for a reset (@req is TMF_EXEC)
+ * @tm_wait:  a reset's TASK_MGMT_DONE waits for its aborted commands
  */
 struct user_cmd {
 	struct user_dev *udev;
@@ -139,6 +153,19 @@ struct user_cmd {
 	u8 status;
 	u32 resp_len;
 	u64 free_pbuf;
+	bool abort_told;
+	unsigned long deadline;
+	u32 tm_fn;
+	u64 tm_sess_h;
+	u32 tm_cmd_h;
+	s32 tm_result;
+	bool tm_wait;
+};
+
+/* An I_T_L nexus the device was attached to (TASK_MGMT_*'s sess_h). */
+struct user_sess {
+	struct scst_tgt_dev *td;
+	struct list_head node;
 };
 
 /*
@@ -170,6 +197,10 @@ struct user_pin_ops {
  * @mems:       user_mem the pool holds
  * @nr_mems:    how many
  * @flush_done: SGV_FLUSH_DONE came for the cleanup's flush
+ * @sessions:   user_sess of the nexuses attached now
+ * @nr_tm_wait: user_cmd with @tm_wait set
+ * @expiry:     ends steps whose user_cmd.deadline passed
+ * @expiry_armed, @expiry_at: when it is due to run, if it is
  * @wq:         user space waiting for a command
  * @idle_wq:    the cleanup waiting for the table, buffers and flush
  * @node:       user_devs_list
@@ -194,6 +225,11 @@ struct user_dev {
 	struct list_head mems;
 	unsigned int nr_mems;
 	bool flush_done;
+	struct list_head sessions;
+	unsigned int nr_tm_wait;
+	struct delayed_work expiry;
+	bool expiry_armed;
+	unsigned long expiry_at;
 	wait_queue_head_t wq;
 	wait_queue_head_t idle_wq;
 	struct list_head node;
@@ -221,6 +257,9 @@ void user_devs_exit(void);
 extern const scst_msg_handler_t user_msg_handlers[SCST_MSG_NR];
 struct user_cmd *user_cmd_new(struct user_dev *udev, struct scst_cmd *cmd,
 			      u32 subcode);
+struct user_cmd *user_cmd_new_h(struct user_dev *udev, struct scst_cmd *cmd,
+				u32 subcode, u32 h);
+u32 user_handle_reserve(struct user_dev *udev);
 void user_cmd_queue(struct user_cmd *ucmd, u32 subcode);
 bool user_cmd_put(struct user_cmd *ucmd, unsigned int ref);
 void user_cmd_done(struct user_cmd *ucmd, unsigned int ref);
@@ -229,6 +268,18 @@ void user_step_end(u32 subcode, struct scst_cmd *cmd,
 		   const struct scst_msg *req);
 int user_cmd_cache_init(void);
 void user_cmd_cache_exit(void);
+
+/* tmf.c */
+void user_cmd_set_deadline(struct user_cmd *ucmd, unsigned int ms);
+void user_expiry_fn(struct work_struct *work);
+void user_tm_kick(struct user_dev *udev);
+void user_abort_ended(struct user_dev *udev, u32 h, u64 sess_h, bool told);
+void user_on_cmd_abort(struct scst_endpoint *ep, const struct scst_msg *msg);
+void user_on_tmf_exec(struct scst_endpoint *ep, const struct scst_msg *msg);
+bool user_tm_replied(struct user_cmd *tm, s32 result, struct scst_msg *req,
+		     int *error);
+void user_sess_add(struct user_dev *udev, struct scst_tgt_dev *td);
+void user_sess_del(struct user_dev *udev, struct scst_tgt_dev *td);
 
 /* reply.c: what user space sends and gets */
 int user_reply(struct user_dev *udev, const struct scst_user_reply_cmd *rep);
@@ -245,7 +296,7 @@ unsigned int user_alloc_pages(const struct user_dev *udev, u32 bufflen);
 bool user_reuses(const struct user_dev *udev, u8 data_dir);
 int user_buf_alloc(struct user_dev *udev, struct user_cmd *ucmd, u64 pbuf,
 		   u32 bufflen);
-int user_buf_prealloc(struct user_dev *udev, u64 pbuf, u32 bufflen);
+int user_buf_prealloc(struct user_dev *udev, u64 pbuf, u32 bufflen, u32 *h);
 void user_on_sgv_released(struct scst_endpoint *ep, const struct scst_msg *msg);
 void user_on_sgv_flush_done(struct scst_endpoint *ep,
 			    const struct scst_msg *msg);

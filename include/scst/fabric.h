@@ -136,6 +136,8 @@ void *scst_sess_fabric_priv(const struct scst_session *sess);
  */
 int scst_sess_luns(struct scst_session *sess, u64 *luns, unsigned int max);
 const char *scst_sess_initiator(const struct scst_session *sess);
+/* The target a session is on (device handlers name it to user space) */
+struct scst_tgt *scst_sess_tgt(const struct scst_session *sess);
 
 /*
  * Commands. scst_cmd_alloc() may be called in any context but hard IRQ;

@@ -27,7 +27,11 @@
  *                           msg.cmd.buf_cookie; never dereference it
  *                           otherwise (it may be freed)
  *   SCST_MSG_CMD_BUF_FREE   a buffer from CMD_ALLOC_BUF is no longer used;
- *                           the message holds its sg and cookie only
+ *                           the message holds its sg and cookie only.
+ *                           (SCST_HANDLER_FREE_NOTICE) also for a command
+ *                           with no such buffer whose buf_cookie the
+ *                           handler set (non-zero) while it was lent: sg
+ *                           NULL; the command is being freed
  *   SCST_MSG_TMF_EXEC       (SCST_HANDLER_TMF) a LUN, I_T nexus or target
  *                           reset reached one of its devices: reset the
  *                           device's state; scst_tmf_exec_done(msg, 0 or -errno)
@@ -63,6 +67,7 @@ struct module;
 #define SCST_HANDLER_TMF	0x4	/* wants TMF_EXEC for resets */
 #define SCST_HANDLER_SESSIONS	0x8	/* wants SESS_ATTACH/DETACH */
 #define SCST_HANDLER_DEV_UNUSED	0x10	/* wants DEV_UNUSED */
+#define SCST_HANDLER_FREE_NOTICE 0x20	/* CMD_BUF_FREE for every cookie set */
 
 /**
  * struct scst_handler_ops - a device handler, as the core sees it

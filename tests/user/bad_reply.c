@@ -53,7 +53,10 @@ int main(int argc, char **argv)
 	struct scst_user_reply_cmd rep;
 	struct scst_user_get_cmd get;
 	struct scst_user_dev_desc d;
-	int fd, ret, saw_attach = 0, saw_exec = 0;
+	int fd, ret, saw_attach = 0, saw_exec = 0, saw_pre = 0;
+	union scst_user_prealloc_buffer pb;
+	void *pre = NULL;
+	__u32 pre_h;
 	time_t end;
 
 	if (argc != 2) {
@@ -83,6 +86,11 @@ int main(int argc, char **argv)
 	desc_init(&d, "", DEV_USER_VERSION);
 	ret = ioctl(fd, SCST_USER_REGISTER_DEVICE, &d);
 	expect(ret, errno, EINVAL, "an empty name: EINVAL");
+	desc_init(&d, argv[1], DEV_USER_VERSION);
+	d.sgv_shared = 1;
+	snprintf(d.sgv_name, sizeof(d.sgv_name), "shared");
+	ret = ioctl(fd, SCST_USER_REGISTER_DEVICE, &d);
+	expect(ret, errno, EINVAL, "a shared SGV pool (sgv_shared): EINVAL");
 	desc_init(&d, argv[1],
 		  "3.7.0-pre"
 		  "0123456789abcdef0123456789abcdef01234567"
@@ -98,11 +106,26 @@ int main(int argc, char **argv)
 	ret = ioctl(fd, SCST_USER_REPLY_CMD, &rep);
 	expect(ret, errno, ESRCH, "a reply for an unknown handle: ESRCH");
 
+	/*
+	 * A preallocated buffer has a handle, and its ON_CACHED_MEM_FREE
+	 * (here after FLUSH_CACHE) comes under it.
+	 */
+	if (posix_memalign(&pre, 4096, 65536))
+		return 2;
+	memset(&pb, 0, sizeof(pb));
+	pb.in.pbuf = (uintptr_t)pre;
+	pb.in.bufflen = 65536;
+	ret = ioctl(fd, SCST_USER_PREALLOC_BUFFER, &pb);
+	expect(ret, errno, 0, "PREALLOC_BUFFER of 64 KiB");
+	pre_h = pb.out.cmd_h;
+	expect(pre_h ? 0 : -1, EINVAL, 0, "PREALLOC_BUFFER returns a cmd_h");
+	ret = ioctl(fd, SCST_USER_FLUSH_CACHE);
+	expect(ret, errno, 0, "FLUSH_CACHE");
 	printf("bad_reply: %s ready\n", argv[1]);
 	fflush(stdout);
 
 	end = time(NULL) + 20;
-	while (time(NULL) < end && !(saw_attach && saw_exec)) {
+	while (time(NULL) < end && !(saw_attach && saw_exec && saw_pre)) {
 		memset(&get, 0, sizeof(get));
 		ret = ioctl(fd, SCST_USER_REPLY_AND_GET_CMD, &get);
 		if (ret < 0 && (errno == EAGAIN || errno == EINTR))
@@ -127,6 +150,12 @@ int main(int argc, char **argv)
 			continue;
 		}
 		rep.subcode = get.subcode;
+		if (get.subcode == SCST_USER_ON_CACHED_MEM_FREE &&
+		    get.on_cached_mem_free.pbuf == (uintptr_t)pre) {
+			saw_pre = 1;
+			expect(get.cmd_h == pre_h ? 0 : -1, EINVAL, 0,
+			       "ON_CACHED_MEM_FREE of the preallocated buffer carries its cmd_h");
+		}
 		if (get.subcode == SCST_USER_EXEC && !saw_exec) {
 			saw_exec = 1;
 			rep.exec_reply.reply_type = SCST_EXEC_REPLY_COMPLETED;
@@ -157,8 +186,8 @@ int main(int argc, char **argv)
 		}
 		ioctl(fd, SCST_USER_REPLY_CMD, &rep);
 	}
-	if (!saw_attach || !saw_exec) {
-		printf("not ok - no session attach or EXEC came in 20 s\n");
+	if (!saw_attach || !saw_exec || !saw_pre) {
+		printf("not ok - no session attach, EXEC or ON_CACHED_MEM_FREE came in 20 s\n");
 		failures++;
 	}
 	ret = ioctl(fd, SCST_USER_UNREGISTER_DEVICE);

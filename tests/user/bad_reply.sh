@@ -4,7 +4,8 @@
 #
 # A handler that misbehaves (tests/user/bad_reply.c, built here against
 # the uapi header alone): foreign version string, bad block size and
-# options, empty name, second registration, a reply for an unknown handle,
+# options, empty name, a shared SGV pool, second registration, a reply for
+# an unknown handle, PREALLOC_BUFFER's cmd_h and its ON_CACHED_MEM_FREE,
 # a reply of the wrong subcode, a second reply, an EXEC reply with more
 # data than the buffer. Each gets its errno; the kernel log stays clean
 # (the harness checks), and the module unloads afterwards.
@@ -26,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-plan 17
+plan 22
 scst_local_load || bail_out "cannot load scst_vdisk and scst_local"
 scst_load scst_user || bail_out "cannot load scst_user"
 gcc -Wall -Wextra -Werror -I"$SCST_TOP/include/uapi" -o "$bin" \

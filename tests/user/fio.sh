@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 500
+# timeout: 400
 #
 # dev-user end to end: scst_fileio (tools/) serves a tmpfs file through
 # /dev/scst_user; the device shows under handlers/scst_user/, is mapped to
@@ -18,7 +18,7 @@
 fileio=$SCST_TOP/tools/fileio/scst_fileio
 work=/run/user-fio
 pid=''
-kills=${SCST_USER_KILLS:-5}
+kills=${SCST_USER_KILLS:-50}
 
 stop_handler() {
 	[[ -n $pid ]] || return 0
@@ -69,7 +69,7 @@ fio_verify() {
 	fi
 }
 
-plan $((10 + 3 * kills))
+plan $((13 + 2 * kills))
 
 scst_local_load || bail_out "cannot load scst_vdisk and scst_local"
 scst_load scst_user cleanup_step_ms=3000 || bail_out "cannot load scst_user"
@@ -98,31 +98,61 @@ start_handler ufio "$work/disk.img" -t 4 -m all || bail_out "scst_fileio -m all 
 fio_verify "4k, reuse all (restarted handler, same LUN)" "$disk"
 fio_verify "64k, reuse all" "$disk" --bs=64k
 stop_handler
+start_handler ufio "$work/disk.img" -t 4 -u -p call -m read || bail_out "scst_fileio -u did not start"
+fio_verify "4k, REPLY_AND_GET_CMD, PARSE called, reuse read" "$disk"
+fio_verify "64k, REPLY_AND_GET_CMD, PARSE called, reuse read" "$disk" --bs=64k
+stop_handler
 
 # The orphan: no handler, the LUN answers NOT READY / 04 03.
 out=$(sg_turs -v "/dev/$disk" 2>&1)
 check "an orphaned user device answers NOT READY, MANUAL INTERVENTION REQUIRED" \
 	grep -qi "manual intervention required" <<<"$out"
 
+# One cleanup's length in ms, from the log: "ufio: cleanup (" to the next
+# "ufio: cleanup done", the Nth pair (1-based).
+cleanup_ms() {
+	/bin/busybox dmesg | awk -v n="$1" '
+		/scst_user: ufio: cleanup \(/ { if (++s == n) t0 = substr($0, 2, index($0, "]") - 2) + 0 }
+		/scst_user: ufio: cleanup done/ { if (++d == n) { t1 = substr($0, 2, index($0, "]") - 2) + 0; printf "%d\n", (t1 - t0) * 1000; exit } }'
+}
+# Two bounded waits (3000 ms each) and the steps between them
+bound_ms=7000
+
+# Kill -9 with commands in every state: PARSE (-p call), ALLOC_MEM (-m
+# none: every command asks for memory), EXEC, ON_FREE_CMD (-f call), and
+# both reply paths (REPLY_AND_GET_MULTI, -u REPLY_AND_GET_CMD).
+parse_types=(std call)
+reuse_types=(none all)
+free_types=(call ignore)
 for ((k = 1; k <= kills; k++)); do
-	start_handler ufio "$work/disk.img" -t 4 -m $([[ $((k % 2)) == 0 ]] && echo all || echo none) ||
-		{ not_ok "kill $k: handler start"; not_ok "kill $k: fio"; not_ok "kill $k: cleanup"; continue; }
-	dmesg_mark=$(/bin/busybox dmesg | grep -c "ufio: cleanup done")
+	opts=(-t 2 -p "${parse_types[k % 2]}" -m "${reuse_types[(k / 2) % 2]}"
+		-f "${free_types[(k / 4) % 2]}")
+	(((k / 8) % 2)) && opts+=(-u)
+	n=$(($(/bin/busybox dmesg | grep -c "scst_user: ufio: cleanup (") + 1))
+	start_handler ufio "$work/disk.img" "${opts[@]}" ||
+		{ not_ok "kill $k: handler start (${opts[*]})"; not_ok "kill $k: cleanup"; continue; }
 	timeout 60 fio --name=kill --filename="/dev/$disk" --ioengine=libaio --iodepth=32 --direct=1 \
 		--rw=randrw --bs=$((4 << (k % 4)))k --size=32M --time_based --runtime=30 \
 		>/dev/null 2>&1 &
 	fpid=$!
-	sleep $((1 + k % 3))
+	scsi_nap "$(((5 + k % 10) / 10)).$(((5 + k % 10) % 10))"
 	kill -KILL "$pid"
 	wait "$pid" 2>/dev/null
 	pid=''
-	ok "kill $k: handler killed with fio running"
 	wait "$fpid"
 	frc=$?
-	check "kill $k: fio ended with errors, not a hang (status $frc)" test "$frc" -ne 124
-	check "kill $k: the cleanup finished" \
-		test "$(/bin/busybox dmesg | grep -c "ufio: cleanup done")" -gt "$dmesg_mark"
+	check "kill $k (${opts[*]}): fio ended with errors, not a hang (status $frc)" \
+		test "$frc" -ne 0 -a "$frc" -ne 124
+	for ((i = 0; i < 100; i++)); do
+		ms=$(cleanup_ms "$n")
+		[[ -n $ms ]] && break
+		scsi_nap 0.1
+	done
+	check "kill $k: the cleanup finished within its bound (${ms:-no end logged} ms)" \
+		test -n "$ms" -a "${ms:-0}" -le "$bound_ms"
 done
+check "no cleanup left a command or buffer behind" \
+	test "$(/bin/busybox dmesg | grep -c "scst_user: ufio: cleanup: ")" -eq 0
 
 echo 0 >"$t/enable"
 scst_lun_del ufio 0

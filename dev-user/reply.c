@@ -56,7 +56,7 @@ static u8 user_queue_type(const struct scst_cmd *cmd)
 
 static void user_fill_cdb(const struct scst_cmd *cmd, u8 *cdb, u16 *cdb_len)
 {
-	memcpy(cdb, cmd->cdb, min_t(u8, cmd->cdb_len, USER_ABI_CDB_SIZE));
+	memcpy(cdb, cmd->cdb, min_t(u8, cmd->cdb_len, SCST_USER_MAX_CDB_SIZE));
 	*cdb_len = cmd->cdb_len;
 }
 
@@ -487,9 +487,9 @@ int user_get_ext_cdb(struct user_dev *udev,
 	spin_lock_bh(&udev->lock);
 	ucmd = xa_load(&udev->cmds, req->cmd_h);
 	if (ucmd && ucmd->cmd && (ucmd->refs & USER_REF_LENT) &&
-	    ucmd->cmd->cdb_len > USER_ABI_CDB_SIZE) {
-		len = ucmd->cmd->cdb_len - USER_ABI_CDB_SIZE;
-		memcpy(ext, ucmd->cmd->cdb + USER_ABI_CDB_SIZE, len);
+	    ucmd->cmd->cdb_len > SCST_USER_MAX_CDB_SIZE) {
+		len = ucmd->cmd->cdb_len - SCST_USER_MAX_CDB_SIZE;
+		memcpy(ext, ucmd->cmd->cdb + SCST_USER_MAX_CDB_SIZE, len);
 	}
 	spin_unlock_bh(&udev->lock);
 	if (!len) {

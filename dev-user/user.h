@@ -34,24 +34,7 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
-/*
- * The ABI header keeps SCST's values of two names the core defines too
- * (the core's CDBs are 32 bytes, its sense 96): read it first, keep its
- * values under our own names, and let the core's definitions follow.
- */
 #include <scst/scst_user.h>
-#define USER_CDB_SIZE		SCST_MAX_CDB_SIZE
-#define USER_SENSE_SIZE		SCST_SENSE_BUFFERSIZE
-enum {
-	USER_ABI_CDB_SIZE = USER_CDB_SIZE,
-	USER_ABI_SENSE_SIZE = USER_SENSE_SIZE,
-};
-
-#undef USER_CDB_SIZE
-#undef USER_SENSE_SIZE
-#undef SCST_MAX_CDB_SIZE
-#undef SCST_SENSE_BUFFERSIZE
-
 #include <scst/bus.h>
 #include <scst/cmd.h>
 #include <scst/handler.h>

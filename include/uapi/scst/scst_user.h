@@ -44,11 +44,19 @@
 /* Longest version_str and license_str read, terminating NUL included. */
 #define SCST_USER_VERSION_MAX		256
 
-/* From SCST's scst_const.h */
-#define SCST_MAX_CDB_SIZE		16
+/*
+ * Sizes from SCST's scst_const.h. The kernel's own CDB and sense sizes are
+ * larger, so the ABI's carry an SCST_USER_ prefix; user space also gets
+ * them under SCST's names.
+ */
+#define SCST_USER_MAX_CDB_SIZE		16
+#define SCST_USER_SENSE_BUFFERSIZE	252
 #define SCST_MAX_NAME			50
 #define SCST_MAX_EXTERNAL_NAME		256
-#define SCST_SENSE_BUFFERSIZE		252
+#ifndef __KERNEL__
+#define SCST_MAX_CDB_SIZE		SCST_USER_MAX_CDB_SIZE
+#define SCST_SENSE_BUFFERSIZE		SCST_USER_SENSE_BUFFERSIZE
+#endif
 
 /* struct scst_user_opt.parse_type: who parses CDBs */
 #define SCST_USER_PARSE_STANDARD	0	/* the kernel; PARSE never sent */
@@ -217,7 +225,7 @@ struct scst_user_sess {
 struct scst_user_scsi_cmd_parse {
 	__aligned_u64 sess_h;
 
-	__u8 cdb[SCST_MAX_CDB_SIZE];
+	__u8 cdb[SCST_USER_MAX_CDB_SIZE];
 	__u16 cdb_len;
 
 	__scst_aligned_s64 lba;
@@ -244,7 +252,7 @@ struct scst_user_scsi_cmd_parse {
 struct scst_user_scsi_cmd_alloc_mem {
 	__aligned_u64 sess_h;
 
-	__u8 cdb[SCST_MAX_CDB_SIZE];
+	__u8 cdb[SCST_USER_MAX_CDB_SIZE];
 	__u16 cdb_len;
 
 	__s32 alloc_len;
@@ -263,7 +271,7 @@ struct scst_user_scsi_cmd_alloc_mem {
 struct scst_user_scsi_cmd_exec {
 	__aligned_u64 sess_h;
 
-	__u8 cdb[SCST_MAX_CDB_SIZE];
+	__u8 cdb[SCST_USER_MAX_CDB_SIZE];
 	__u16 cdb_len;
 
 	__scst_aligned_s64 lba;

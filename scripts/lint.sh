@@ -218,22 +218,34 @@ check_sparse() {
 #   PARENTHESIS_ALIGNMENT  TP_PROTO/TP_ARGS are indented one tab, as in kernel
 #   EMBEDDED_FILENAME      "#define TRACE_INCLUDE_FILE <this file>" is required
 trace_ignore=OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT,EMBEDDED_FILENAME
+# User-space C (tools/, tests/) is checked as strictly, but for advice that
+# only holds in the kernel:
+#   PREFER_DEFINED_ATTRIBUTE_MACRO  __printf()/__aligned() are kernel macros
+#   CAMELCASE                       C99's PRIx64 & co. (<inttypes.h>)
+#   VOLATILE                        "volatile sig_atomic_t" is what C asks
+#                                   of a flag a signal handler sets
+#   LONG_LINE_STRING                checkpatch lets the kernel's log calls
+#                                   keep a message on one line, not fprintf
+user_ignore=PREFER_DEFINED_ATTRIBUTE_MACRO,CAMELCASE,VOLATILE,LONG_LINE_STRING
 
 check_checkpatch() {
 	local ksrc cp rc=0 f
-	local -a plain=() trace=()
+	local -a plain=() trace=() user=()
 	ksrc=$(scripts/ksrc.sh 2>>"$bad") || { echo "no kernel source: run 'make deps'" >>"$bad"; return 1; }
 	cp=$ksrc/scripts/checkpatch.pl
 	need_tool perl || return 1
 	while IFS= read -r f; do
 		if grep -q '#include <trace/define_trace.h>' "$src/$f"; then
 			trace+=("$f")
+		elif [[ $f == tools/* || $f == tests/* ]]; then
+			user+=("$f")
 		else
 			plain+=("$f")
 		fi
 	done <"$work/cfiles"
 	echo "checkpatch.pl --strict --no-tree --terse --show-types -f <${#plain[@]} files>" \
-		"(+ --ignore $trace_ignore on ${#trace[@]} trace headers)"
+		"(+ --ignore $trace_ignore on ${#trace[@]} trace headers," \
+		"--ignore $user_ignore on ${#user[@]} user-space files)"
 	(
 		cd "$src" || exit 1
 		# --root: seed the CamelCase check with the kernel's own
@@ -244,6 +256,9 @@ check_checkpatch() {
 		fi
 		if ((${#trace[@]})); then
 			"$cp" "${cpf[@]}" --ignore "$trace_ignore" "${trace[@]}"
+		fi
+		if ((${#user[@]})); then
+			"$cp" "${cpf[@]}" --ignore "$user_ignore" "${user[@]}"
 		fi
 		true
 	) >"$log" 2>&1 || rc=1

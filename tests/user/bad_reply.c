@@ -20,6 +20,10 @@
 #include <unistd.h>
 #include <scst/scst_user.h>
 
+/* What an SCST 3.x handler sends: release name, then two SHA-1 sums. */
+static const char scst_3x_version[] =
+	"3.7.0-pre0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
 static int failures;
 
 static void expect(int ret, int err, int want, const char *what)
@@ -91,10 +95,7 @@ int main(int argc, char **argv)
 	snprintf(d.sgv_name, sizeof(d.sgv_name), "shared");
 	ret = ioctl(fd, SCST_USER_REGISTER_DEVICE, &d);
 	expect(ret, errno, EINVAL, "a shared SGV pool (sgv_shared): EINVAL");
-	desc_init(&d, argv[1],
-		  "3.7.0-pre"
-		  "0123456789abcdef0123456789abcdef01234567"
-		  "89abcdef0123456789abcdef0123456789abcdef");
+	desc_init(&d, argv[1], scst_3x_version);
 	ret = ioctl(fd, SCST_USER_REGISTER_DEVICE, &d);
 	expect(ret, errno, 0, "an SCST 3.x version string is accepted");
 	ret = ioctl(fd, SCST_USER_REGISTER_DEVICE, &d);

@@ -31,7 +31,7 @@ struct fileio {
 	int verbose;
 };
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: scst_fileio [options] NAME [FILE]\n"
@@ -62,11 +62,28 @@ static int parse_size(const char *s, uint64_t *out)
 	if (errno || end == s)
 		return -1;
 	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	case 't': case 'T': shift = 40; end++; break;
-	default: break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	case 't':
+	case 'T':
+		shift = 40;
+		end++;
+		break;
+	default:
+		break;
 	}
 	if (*end || (shift && v > (~0ULL >> shift)))
 		return -1;
@@ -172,7 +189,8 @@ static int cb_cached_free(struct scstu_req *req)
 	uint64_t pbuf = req->cmd->on_cached_mem_free.pbuf;
 
 	if (fio_buf_free(&f->bufs, (void *)(uintptr_t)pbuf, FIO_BUF_CACHED))
-		fprintf(stderr, "scst_fileio: %s: ON_CACHED_MEM_FREE (cmd_h %u) names buffer %#" PRIx64 " that is not ours; ignored\n",
+		fprintf(stderr,
+			"scst_fileio: %s: ON_CACHED_MEM_FREE (cmd_h %u) names buffer %#" PRIx64 " that is not ours; ignored\n",
 			f->dev.name, req->cmd->cmd_h, pbuf);
 	return SCSTU_REPLY;
 }
@@ -273,10 +291,18 @@ int main(int argc, char **argv)
 			if (parse_uint(optarg, 1024, &threads) || !threads)
 				goto bad_arg;
 			break;
-		case 'r': f.dev.rd_only = 1; break;
-		case 'w': f.dev.wt = 1; break;
-		case 'o': o_direct = 1; break;
-		case 'n': f.dev.nullio = 1; break;
+		case 'r':
+			f.dev.rd_only = 1;
+			break;
+		case 'w':
+			f.dev.wt = 1;
+			break;
+		case 'o':
+			o_direct = 1;
+			break;
+		case 'n':
+			f.dev.nullio = 1;
+			break;
 		case 's':
 			if (parse_size(optarg, &null_size))
 				goto bad_arg;
@@ -299,25 +325,31 @@ int main(int argc, char **argv)
 				goto bad_arg;
 			cfg.opt.memory_reuse_type = (uint8_t)v;
 			break;
-		case 'u': single = 1; break;
+		case 'u':
+			single = 1;
+			break;
 		case 'B':
 			if (parse_uint(optarg, 4096, &batch) || !batch)
 				goto bad_arg;
 			break;
-		case 'D': cfg.opt.d_sense = 1; break;
-		case 'v': f.verbose = 1; break;
+		case 'D':
+			cfg.opt.d_sense = 1;
+			break;
+		case 'v':
+			f.verbose = 1;
+			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			print_usage(stderr);
 			return 2;
 		}
 	}
 	if (argc - optind != (f.dev.nullio ? 1 : 2)) {
 		fprintf(stderr, "scst_fileio: %s\n", f.dev.nullio ?
 			"with -n, give NAME and no FILE" : "give NAME and FILE");
-		usage(stderr);
+		print_usage(stderr);
 		return 2;
 	}
 
@@ -325,7 +357,8 @@ int main(int argc, char **argv)
 	f.dev.block_size = bs;
 	f.dev.opt = cfg.opt;
 	if (fio_dev_init(&f.dev)) {
-		fprintf(stderr, "scst_fileio: block size %u: must be 512, 1024, 2048 or 4096\n", bs);
+		fprintf(stderr, "scst_fileio: block size %u: must be 512, 1024, 2048 or 4096\n",
+			bs);
 		return 2;
 	}
 	if (f.dev.nullio) {
@@ -389,6 +422,6 @@ int main(int argc, char **argv)
 
 bad_arg:
 	fprintf(stderr, "scst_fileio: bad value for -%c: %s\n", opt, optarg);
-	usage(stderr);
+	print_usage(stderr);
 	return 2;
 }

@@ -81,10 +81,18 @@ int fio_dev_init(struct fio_dev *dev)
 	const char *s;
 
 	switch (dev->block_size) {
-	case 512:  dev->block_shift = 9; break;
-	case 1024: dev->block_shift = 10; break;
-	case 2048: dev->block_shift = 11; break;
-	case 4096: dev->block_shift = 12; break;
+	case 512:
+		dev->block_shift = 9;
+		break;
+	case 1024:
+		dev->block_shift = 10;
+		break;
+	case 2048:
+		dev->block_shift = 11;
+		break;
+	case 4096:
+		dev->block_shift = 12;
+		break;
 	default:   return -EINVAL;
 	}
 	for (s = dev->name; *s; s++) {
@@ -466,9 +474,9 @@ static void exec_read(struct fio_ctx *c, const struct fio_rw *rw)
 		fail(c, SK_HARDWARE_ERROR, ASC_INTERNAL_FAILURE, 0);
 		return;
 	}
-	if (c->dev->nullio)
+	if (c->dev->nullio) {
 		memset(c->buf, 0, len);
-	else if (do_pread(c, c->buf, len, (off_t)(rw->lba << c->dev->block_shift))) {
+	} else if (do_pread(c, c->buf, len, (off_t)(rw->lba << c->dev->block_shift))) {
 		fail(c, SK_MEDIUM_ERROR, ASC_READ_ERROR, 0);
 		return;
 	}
@@ -653,15 +661,42 @@ void fio_parse(struct fio_dev *dev, const struct scst_user_scsi_cmd_parse *cmd,
 	struct fio_rw rw;
 
 	switch (cdb[0]) {
-	case 0x12: dir = SCST_USER_DATA_READ; len = get_be16(cdb + 3); break;
-	case 0x03: dir = SCST_USER_DATA_READ; len = cdb[4]; break;
-	case 0x25: dir = SCST_USER_DATA_READ; len = 8; break;
-	case 0x9e: dir = SCST_USER_DATA_READ; len = get_be32(cdb + 10); break;
-	case 0x1a: dir = SCST_USER_DATA_READ; len = cdb[4]; break;
-	case 0x5a: dir = SCST_USER_DATA_READ; len = get_be16(cdb + 7); break;
-	case 0x15: dir = SCST_USER_DATA_WRITE; len = cdb[4]; break;
-	case 0x55: dir = SCST_USER_DATA_WRITE; len = get_be16(cdb + 7); break;
-	case 0xa0: dir = SCST_USER_DATA_READ; len = get_be32(cdb + 6); break;
+	case 0x12:
+		dir = SCST_USER_DATA_READ;
+		len = get_be16(cdb + 3);
+		break;
+	case 0x03:
+		dir = SCST_USER_DATA_READ;
+		len = cdb[4];
+		break;
+	case 0x25:
+		dir = SCST_USER_DATA_READ;
+		len = 8;
+		break;
+	case 0x9e:
+		dir = SCST_USER_DATA_READ;
+		len = get_be32(cdb + 10);
+		break;
+	case 0x1a:
+		dir = SCST_USER_DATA_READ;
+		len = cdb[4];
+		break;
+	case 0x5a:
+		dir = SCST_USER_DATA_READ;
+		len = get_be16(cdb + 7);
+		break;
+	case 0x15:
+		dir = SCST_USER_DATA_WRITE;
+		len = cdb[4];
+		break;
+	case 0x55:
+		dir = SCST_USER_DATA_WRITE;
+		len = get_be16(cdb + 7);
+		break;
+	case 0xa0:
+		dir = SCST_USER_DATA_READ;
+		len = get_be32(cdb + 6);
+		break;
 	case 0x00: case 0x1b: case 0x1e:
 		break;
 	default:

@@ -66,7 +66,10 @@ int scstu_ioctl(struct scstu_dev *dev, unsigned long request, void *arg)
 {
 	int rc = scstu_do_ioctl(dev, request, arg);
 
-	return rc < 0 ? rc : 0;
+	/* 0 or -errno: ioctl()'s positive results mean nothing here */
+	if (rc < 0)
+		return rc;
+	return 0;
 }
 
 const char *scstu_subcode_name(uint32_t subcode)
@@ -351,16 +354,36 @@ int scstu_dispatch(struct scstu_dev *dev, unsigned int worker,
 	req->reply = reply;
 
 	switch (cmd->subcode) {
-	case SCST_USER_ATTACH_SESS:		fn = ops->attach_sess; break;
-	case SCST_USER_DETACH_SESS:		fn = ops->detach_sess; break;
-	case SCST_USER_PARSE:			fn = ops->parse; break;
-	case SCST_USER_ALLOC_MEM:		fn = ops->alloc_mem; break;
-	case SCST_USER_EXEC:			fn = ops->exec; break;
-	case SCST_USER_ON_FREE_CMD:		fn = ops->on_free_cmd; break;
-	case SCST_USER_ON_CACHED_MEM_FREE:	fn = ops->on_cached_mem_free; break;
-	case SCST_USER_TASK_MGMT_RECEIVED:	fn = ops->task_mgmt_received; break;
-	case SCST_USER_TASK_MGMT_DONE:		fn = ops->task_mgmt_done; break;
-	case SCST_USER_EXT_COPY_REMAP:		fn = ops->ext_copy_remap; break;
+	case SCST_USER_ATTACH_SESS:
+		fn = ops->attach_sess;
+		break;
+	case SCST_USER_DETACH_SESS:
+		fn = ops->detach_sess;
+		break;
+	case SCST_USER_PARSE:
+		fn = ops->parse;
+		break;
+	case SCST_USER_ALLOC_MEM:
+		fn = ops->alloc_mem;
+		break;
+	case SCST_USER_EXEC:
+		fn = ops->exec;
+		break;
+	case SCST_USER_ON_FREE_CMD:
+		fn = ops->on_free_cmd;
+		break;
+	case SCST_USER_ON_CACHED_MEM_FREE:
+		fn = ops->on_cached_mem_free;
+		break;
+	case SCST_USER_TASK_MGMT_RECEIVED:
+		fn = ops->task_mgmt_received;
+		break;
+	case SCST_USER_TASK_MGMT_DONE:
+		fn = ops->task_mgmt_done;
+		break;
+	case SCST_USER_EXT_COPY_REMAP:
+		fn = ops->ext_copy_remap;
+		break;
 	default:
 		/*
 		 * A subcode this library does not know: answer with the bare

@@ -46,8 +46,11 @@ static const char *const modes[] = {
 	"good", "wrong-handle", "wrong-subcode", "long-resp", "negative-len",
 	"unaligned-pbuf", "bad-sense", "long-sense", "twice", "never", "exit",
 };
-enum { GOOD, WRONG_HANDLE, WRONG_SUBCODE, LONG_RESP, NEGATIVE_LEN,
-       UNALIGNED_PBUF, BAD_SENSE, LONG_SENSE, TWICE, NEVER, EXIT, NMODES };
+
+enum {
+	GOOD, WRONG_HANDLE, WRONG_SUBCODE, LONG_RESP, NEGATIVE_LEN,
+	UNALIGNED_PBUF, BAD_SENSE, LONG_SENSE, TWICE, NEVER, EXIT, NMODES
+};
 
 static volatile sig_atomic_t stop;
 static int fd, mode, left;
@@ -201,14 +204,17 @@ static void handle(struct scst_user_get_cmd *c, uint8_t *sense)
 		return;
 	case SCST_USER_ALLOC_MEM:
 		if (mode == UNALIGNED_PBUF && left != 0) {
-			r.alloc_reply.pbuf = (uintptr_t)unaligned_buf((size_t)c->alloc_cmd.alloc_len);
+			size_t len = (size_t)c->alloc_cmd.alloc_len;
+
+			r.alloc_reply.pbuf = (uintptr_t)unaligned_buf(len);
 			err = send_reply(&r);
 			printf("bad_handler: cmd_h %u ALLOC_MEM: unaligned pbuf %#llx: %s\n",
 			       c->cmd_h, (unsigned long long)r.alloc_reply.pbuf, errname(err));
 			fflush(stdout);
 			return;
 		}
-		r.alloc_reply.pbuf = (uintptr_t)fio_buf_alloc(&bufs, (size_t)c->alloc_cmd.alloc_len);
+		r.alloc_reply.pbuf = (uintptr_t)fio_buf_alloc(&bufs,
+							      (size_t)c->alloc_cmd.alloc_len);
 		break;
 	case SCST_USER_ON_FREE_CMD:
 		/* An unaligned buffer is recorded by its page: free that. */

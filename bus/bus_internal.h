@@ -92,9 +92,6 @@ struct scst_ring {
  * @st:       its endpoint
  * @task:     the thread
  * @deferred: messages the handler it is running sent to its own endpoint
- * @drain:    its handler sent to an ordinary endpoint: deliver on return
- * @idle:     waiting for work; a sender on @home_cpu wakes it directly
- * @home_cpu: the CPU whose messages it takes first, or -1
  *
  * Another pool thread could take such a message from this CPU's ring while
  * the sending handler still runs; holding them here until the handler
@@ -107,8 +104,6 @@ struct scst_pool_thread {
 	struct task_struct *task;
 	struct list_head deferred;
 	bool drain;
-	bool idle;
-	int home_cpu;
 };
 
 /* Per-CPU counters of one endpoint; summed when read. */
@@ -134,7 +129,6 @@ struct scst_ep_stats {
  * @timeout_ms: bound on each unregister wait
  * @threads:    pool of an SCST_EP_SLEEPS endpoint
  * @nr_threads: how many
- * @home:       by CPU, the pool thread at home there, or NULL (no homes)
  * @pool_wq:    idle pool threads wait here for messages
  * @idle_wq:    scst_bus_unregister() waits here for quiescence
  * @calls_lock: protects @calls
@@ -152,7 +146,6 @@ struct scst_ep_state {
 
 	struct scst_pool_thread *threads;
 	unsigned int nr_threads;
-	struct scst_pool_thread **home;
 	wait_queue_head_t pool_wq;
 
 	wait_queue_head_t idle_wq;
@@ -209,7 +202,6 @@ int scst_bus_pool_start(struct scst_ep_state *st);
 void scst_bus_pool_stop(struct scst_ep_state *st);
 bool scst_bus_is_pool_thread(void);
 struct scst_pool_thread *scst_bus_current_pool_thread(void);
-void scst_bus_pool_wake(struct scst_ep_state *st, unsigned int cpu);
 
 /* send.c */
 void scst_ring_put_spill(struct scst_ep_state *st, struct scst_spill *sp);

@@ -390,50 +390,12 @@ static int scst_bus_pool_thread(void *data)
 	while (!kthread_should_stop()) {
 		if (scst_pool_deliver(st))
 			continue;
-		/*
-		 * Announce the wait before checking for work: the barrier in
-		 * set_current_state() pairs with scst_bus_pool_wake()'s, so
-		 * a message queued meanwhile is either seen here or woken for.
-		 * TASK_IDLE: an idle pool is not a hung task.
-		 */
-		WRITE_ONCE(pt->idle, true);
+		/* TASK_IDLE: an idle pool is not a hung task. */
 		wait_event_idle_exclusive(st->pool_wq,
 					  scst_pool_has_work(st) ||
 					  kthread_should_stop());
-		WRITE_ONCE(pt->idle, false);
 	}
 	return 0;
-}
-
-/**
- * scst_bus_pool_wake() - get a message queued on @cpu's ring handled
- * @st:  a sleeping endpoint
- * @cpu: the CPU whose ring has the message
- *
- * A pool with a thread at home on @cpu hands the message to that thread:
- * woken if idle, left alone if running (it comes back to its own CPU's
- * ring before sleeping). The command then runs and completes on the CPU
- * that submitted it, as a bound workqueue would, instead of on whichever
- * thread the wait queue picks, which costs a cross-CPU wake-up and a
- * remote completion. Only when that thread is blocked in a handler does
- * any idle thread get the message.
- */
-void scst_bus_pool_wake(struct scst_ep_state *st, unsigned int cpu)
-{
-	struct scst_pool_thread *home = st->home ? st->home[cpu] : NULL;
-
-	/* Orders the queued slot before the idle checks below. */
-	smp_mb();
-	if (home) {
-		if (READ_ONCE(home->idle)) {
-			wake_up_process(home->task);
-			return;
-		}
-		if (task_is_running(home->task))
-			return;
-	}
-	if (wq_has_sleeper(&st->pool_wq))
-		wake_up(&st->pool_wq);
 }
 
 bool scst_bus_is_pool_thread(void)
@@ -454,42 +416,25 @@ struct scst_pool_thread *scst_bus_current_pool_thread(void)
 
 int scst_bus_pool_start(struct scst_ep_state *st)
 {
-	unsigned int i, cpu, n = st->ep->nr_threads ?: num_online_cpus();
+	unsigned int i, n = st->ep->nr_threads ?: num_online_cpus();
 	struct scst_pool_thread *pt;
 	struct task_struct *t;
 
 	st->threads = kcalloc(n, sizeof(*st->threads), GFP_KERNEL);
 	if (!st->threads)
 		return -ENOMEM;
-	/* One thread per online CPU: each gets a home (scst_bus_pool_wake()). */
-	if (n == num_online_cpus()) {
-		st->home = kcalloc(nr_cpu_ids, sizeof(*st->home), GFP_KERNEL);
-		if (!st->home) {
-			kfree(st->threads);
-			st->threads = NULL;
-			return -ENOMEM;
-		}
-	}
-	cpu = cpumask_first(cpu_online_mask);
 	for (i = 0; i < n; i++) {
 		pt = &st->threads[i];
 		pt->st = st;
-		pt->home_cpu = -1;
 		INIT_LIST_HEAD(&pt->deferred);
-		t = kthread_create(scst_bus_pool_thread, pt, "scst_%s/%u",
-				   st->ep->name, i);
+		t = kthread_run(scst_bus_pool_thread, pt, "scst_%s/%u",
+				st->ep->name, i);
 		if (IS_ERR(t)) {
 			scst_bus_pool_stop(st);
 			return PTR_ERR(t);
 		}
 		pt->task = t;
 		st->nr_threads = i + 1;
-		if (st->home && cpu < nr_cpu_ids) {
-			pt->home_cpu = cpu;
-			st->home[cpu] = pt;
-			cpu = cpumask_next(cpu, cpu_online_mask);
-		}
-		wake_up_process(t);
 	}
 	return 0;
 }
@@ -500,8 +445,6 @@ void scst_bus_pool_stop(struct scst_ep_state *st)
 
 	for (i = 0; i < st->nr_threads; i++)
 		kthread_stop(st->threads[i].task);
-	kfree(st->home);
-	st->home = NULL;
 	kfree(st->threads);
 	st->threads = NULL;
 	st->nr_threads = 0;

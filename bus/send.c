@@ -171,7 +171,6 @@ static int __scst_bus_send(const struct scst_msg *msg, int wake)
 	struct scst_pool_thread *pt;
 	struct scst_bus_cpu *bc;
 	unsigned long flags;
-	unsigned int cpu;
 	bool pool;
 	int ret;
 
@@ -186,7 +185,6 @@ static int __scst_bus_send(const struct scst_msg *msg, int wake)
 
 	/* IRQs off: the only producer of this CPU's rings, and an RCU reader. */
 	local_irq_save(flags);
-	cpu = smp_processor_id();
 	dst = scst_bus_ep(msg->dst);
 	if (unlikely(!dst)) {
 		ret = -ESHUTDOWN;
@@ -272,8 +270,9 @@ static int __scst_bus_send(const struct scst_msg *msg, int wake)
 	}
 	local_irq_restore(flags);
 
-	if (pool)
-		scst_bus_pool_wake(dst, cpu);
+	/* wq_has_sleeper() orders the slot store before the waiter check. */
+	if (pool && wq_has_sleeper(&dst->pool_wq))
+		wake_up(&dst->pool_wq);
 	return 0;
 
 out_unlock:

@@ -14,7 +14,6 @@
 #include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/workqueue.h>
 #include <scst/bus.h>
 
 #define BT_WAIT_MS		10000
@@ -665,62 +664,6 @@ static void bus_test_pool_delivers_its_sends(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ord->in_handler);
 }
 
-struct bt_send_on_cpu {
-	struct bt_ep *to;
-	int ret;
-};
-
-static long bt_send_here(void *arg)
-{
-	struct bt_send_on_cpu *s = arg;
-
-	s->ret = bt_send_data(s->to, 0, 0);
-	return 0;
-}
-
-/*
- * A pool with one thread per CPU hands a message to the thread at home on
- * the sending CPU (thread i lives on the i-th online CPU), so a command
- * completes where it was submitted: for each CPU, the handler's thread is
- * that CPU's, whichever thread the wait queue would have picked.
- */
-static void bus_test_pool_home_thread_takes_its_cpu(struct kunit *test)
-{
-	struct bt_ep *e = bt_ep(test, 1);
-	struct bt_send_on_cpu s = { .to = e };
-	char want[TASK_COMM_LEN];
-	unsigned int cpu, i = 0, n;
-
-	e->ep.flags = SCST_EP_SLEEPS;
-	e->ep.nr_threads = 0;
-	e->on_data = bt_note_context;
-	bt_register(test, e);
-	for_each_online_cpu(cpu) {
-		snprintf(want, sizeof(want), "scst_%s/%u", e->ep.name, i++);
-		/*
-		 * Twice from each CPU: a wait queue wakes its threads in
-		 * turn, so the second message would go to another thread.
-		 */
-		for (n = 0; n < 2; n++) {
-			/*
-			 * Let every thread finish its pass over the rings and
-			 * go idle: a thread still scanning takes any ring's
-			 * message, the work stealing a busy pool needs.
-			 */
-			msleep(50);
-			bt_expect(e, 1);
-			s.ret = -1;
-			KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, bt_send_here, &s),
-					0L);
-			KUNIT_ASSERT_EQ(test, s.ret, 0);
-			bt_wait(test, e);
-			KUNIT_EXPECT_STREQ_MSG(test, e->handler_task->comm, want,
-					       "message %u sent on CPU %u", n,
-					       cpu);
-		}
-	}
-}
-
 /*
  * Request/reply: a call gets the reply with its cookie; an asynchronous
  * request's reply comes back to the requester's handler with the same
@@ -1038,7 +981,6 @@ static struct kunit_case bus_test_cases[] = {
 	KUNIT_CASE(bus_test_sleeping_endpoint_runs_on_own_threads),
 	KUNIT_CASE(bus_test_send_drain_delivers_in_caller),
 	KUNIT_CASE(bus_test_pool_delivers_its_sends),
-	KUNIT_CASE(bus_test_pool_home_thread_takes_its_cpu),
 	KUNIT_CASE(bus_test_request_reply_cookie),
 	KUNIT_CASE(bus_test_call_times_out_then_late_reply),
 	KUNIT_CASE(bus_test_unregister_drains_queue),

@@ -10,6 +10,10 @@
  * completion (ki_complete, possibly in interrupt context) ends the command
  * by vdisk_io_done().
  *
+ * A READ whose data the page cache already holds is copied by
+ * fileio_read_cached() in the endpoint the command arrived on, without
+ * sleeping (see there); everything else takes the pool.
+ *
  * vcdrom changes its medium while enabled (cdrom.c, through close and
  * open): vd->file is published and withdrawn under vd->lock, and an I/O
  * on a vcdrom pins the file it started with.
@@ -18,11 +22,20 @@
 #include <linux/falloc.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/magic.h>
+#include <linux/moduleparam.h>
 #include <linux/overflow.h>
+#include <linux/pagemap.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/swap.h>
 #include <linux/uio.h>
 #include "vdisk.h"
+
+static bool cached_reads_inline = true;
+module_param(cached_reads_inline, bool, 0644);
+MODULE_PARM_DESC(cached_reads_inline, "vdisk_fileio: copy a READ the page cache holds on the submitting CPU instead of in an I/O thread (default Y; read at enable)");
 
 /* Scatterlists up to this many entries need no bio_vec allocation. */
 #define FILEIO_ONSTACK_BVECS	16
@@ -225,6 +238,118 @@ static void fileio_submit_rw(struct vdisk_dev *vd, struct scst_cmd *cmd,
 	vdisk_io_done(cmd, err);
 }
 
+/*
+ * Filesystems whose uptodate page cache is the file's data, as their own
+ * read_iter trusts it (generic_file_read_iter(), shmem_file_read_iter()):
+ * no revalidation against a server (NFS, CIFS, FUSE, 9p, Ceph) and no
+ * cluster lock to take first (GFS2, OCFS2). A file elsewhere always reads
+ * through the pool.
+ */
+static bool fileio_cache_is_data(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	if (IS_DAX(inode))
+		return false;
+	switch (inode->i_sb->s_magic) {
+	case TMPFS_MAGIC:
+	case EXT4_SUPER_MAGIC:	/* ext2 and ext3 too */
+	case XFS_SUPER_MAGIC:
+	case BTRFS_SUPER_MAGIC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/**
+ * fileio_read_cached() - serve a READ from the page cache without sleeping
+ * @vd:  a vdisk_fileio device whose file qualified at enable
+ * @cmd: the READ
+ * @pos: byte offset in the file
+ * @len: bytes, the command's buffer
+ *
+ * A buffered read of cached data is a copy, yet from a pool thread it
+ * costs a thread wake-up and two context switches more than the copy
+ * (on this project's test machines, several times the copy itself). So,
+ * as io_uring tries a read inline before punting it to a worker, the
+ * READ is first tried here, in the context the command arrived in: every
+ * folio of the range must be in the page cache and uptodate, found by the
+ * same lockless lookup filemap_read() starts with. A miss anywhere (a
+ * hole, a page swapped out or never read, a hardware-poisoned page, the
+ * range past the file's end) returns false, and the caller sends the
+ * command to the pool, which reads it normally; what was copied so far is
+ * overwritten there.
+ *
+ * Only in task context with interrupts on: folio_mark_accessed() takes
+ * the LRU's per-CPU lock, which is not IRQ-safe. Concurrent writes to the
+ * range may be seen in part, exactly as filemap_read() may see them.
+ *
+ * Return: true if the whole range was copied into @cmd->sg.
+ */
+bool fileio_read_cached(struct vdisk_dev *vd, struct scst_cmd *cmd,
+			loff_t pos, u32 len)
+{
+	struct file *file = READ_ONCE(vd->file);
+	struct address_space *mapping;
+	struct sg_mapping_iter dst;
+	struct folio *folio = NULL;
+	size_t foff = 0, fleft = 0;
+	u32 left = len;
+	bool ok = false;
+
+	if (!vd->read_cached || !file || !in_task() || irqs_disabled())
+		return false;
+	if (pos + len > i_size_read(file_inode(file)))
+		return false;
+	mapping = file->f_mapping;
+	sg_miter_start(&dst, cmd->sg, cmd->sg_cnt,
+		       SG_MITER_ATOMIC | SG_MITER_TO_SG);
+	while (left) {
+		size_t n;
+		void *src;
+
+		if (!fleft) {
+			if (folio)
+				folio_put(folio);
+			folio = filemap_get_folio(mapping, pos >> PAGE_SHIFT);
+			if (IS_ERR_OR_NULL(folio) ||
+			    !folio_test_uptodate(folio)) {
+				if (IS_ERR(folio))
+					folio = NULL;
+				goto out;
+			}
+			folio_mark_accessed(folio);
+			foff = offset_in_folio(folio, pos);
+			fleft = folio_size(folio) - foff;
+		}
+		if (!dst.length || dst.consumed == dst.length) {
+			if (!sg_miter_next(&dst))
+				goto out;	/* buffer shorter than @len */
+			dst.consumed = 0;
+		}
+		/* within one page of the folio and one mapped piece of sg */
+		n = min3((size_t)left, fleft, dst.length - dst.consumed);
+		n = min(n, PAGE_SIZE - offset_in_page(foff));
+		if (PageHWPoison(folio_page(folio, foff >> PAGE_SHIFT)))
+			goto out;
+		src = kmap_local_folio(folio, foff);
+		memcpy(dst.addr + dst.consumed, src, n);
+		kunmap_local(src);
+		dst.consumed += n;
+		foff += n;
+		fleft -= n;
+		pos += n;
+		left -= n;
+	}
+	ok = true;
+out:
+	if (folio)
+		folio_put(folio);
+	sg_miter_stop(&dst);
+	return ok;
+}
+
 static int fileio_rw_sync(struct vdisk_dev *vd, bool write, loff_t pos,
 			  struct scatterlist *sg, u32 len, bool fua)
 {
@@ -345,6 +470,7 @@ static int fileio_open(struct vdisk_dev *vd)
 
 	vd->file = NULL;
 	vd->store_size = 0;
+	vd->read_cached = false;
 	vd->can_discard = false;
 	vd->can_flush = false;
 	if (!vd->filename || !vd->filename[0]) {
@@ -371,6 +497,9 @@ static int fileio_open(struct vdisk_dev *vd)
 		return -EINVAL;
 	}
 	vd->store_size = i_size_read(file_inode(file));
+	vd->read_cached = vd->kind == VDISK_FILEIO && !vd->o_direct &&
+			  READ_ONCE(cached_reads_inline) &&
+			  fileio_cache_is_data(file);
 	vd->can_flush = !!file->f_op->fsync;
 	vd->can_discard = !ro && fileio_can_punch(vd, file);
 	spin_lock_irqsave(&vd->lock, lock_flags);

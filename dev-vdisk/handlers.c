@@ -5,8 +5,10 @@
  * set the capacity), disable (close it), destroy.
  *
  *   vdisk_nullio   type 0, no store, SCST_EP_VDISK (never sleeps)
- *   vdisk_fileio   type 0, a file                } SCST_EP_VDISK_IO
- *   vdisk_blockio  type 0, a block device        } (a thread pool)
+ *   vdisk_fileio   type 0, a file, SCST_EP_VDISK for READs the page
+ *                  cache holds, SCST_EP_VDISK_IO (a thread pool) for the
+ *                  rest (main.c)
+ *   vdisk_blockio  type 0, a block device, SCST_EP_VDISK_IO
  *   vcdrom         type 5, an ISO image, 2048-byte blocks, always
  *                  read-only, may be enabled without a medium
  */
@@ -250,7 +252,7 @@ static const struct scst_handler_ops vdisk_nullio_ops = {
 static const struct scst_handler_ops vdisk_fileio_ops = {
 	.name		= "vdisk_fileio",
 	.owner		= THIS_MODULE,
-	.ep		= SCST_EP_VDISK_IO,
+	.ep		= SCST_EP_VDISK,	/* cached READs; the rest to the pool */
 	.type		= 0x00,
 	.flags		= SCST_HANDLER_TMF,
 	.create_device	= vdisk_fileio_create,

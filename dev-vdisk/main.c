@@ -5,7 +5,9 @@
  *
  *   SCST_EP_VDISK     never sleeps: vdisk_nullio's commands run here to
  *                     completion on the CPU that sent them, and every
- *                     VDISK_IO_DONE (a backend's I/O completion) ends here
+ *                     VDISK_IO_DONE (a backend's I/O completion) ends here;
+ *                     vdisk_fileio's commands arrive here too, and all but
+ *                     the READs the page cache serves go on to the pool
  *   SCST_EP_VDISK_IO  SCST_EP_SLEEPS, a thread pool: vdisk_fileio,
  *                     vdisk_blockio and vcdrom, whose commands open,
  *                     read, write and flush files and block devices
@@ -89,12 +91,8 @@ static void vdisk_on_io_done(struct scst_endpoint *ep,
  * MMC commands reach only vcdrom: the core's CDB table gives them to
  * devices of type 5 only.
  */
-static void vdisk_on_cmd_exec(struct scst_endpoint *ep,
-			      const struct scst_msg *msg)
+static void vdisk_exec(struct vdisk_dev *vd, struct scst_cmd *cmd)
 {
-	struct scst_cmd *cmd = msg->cmd.cmd;
-	struct vdisk_dev *vd = vdisk_of(cmd);
-
 	if (vdisk_spc_exec(vd, cmd) || vdisk_sbc_io_exec(vd, cmd) ||
 	    vdisk_mode_exec(vd, cmd))
 		return;
@@ -103,6 +101,50 @@ static void vdisk_on_cmd_exec(struct scst_endpoint *ep,
 	scst_cmd_set_sense(cmd, SCST_KEY_ILLEGAL_REQUEST, ASC_INVALID_OPCODE,
 			   0);
 	vdisk_cmd_done(cmd);
+}
+
+/* SCST_EP_VDISK_IO: in a pool thread, where the command may sleep. */
+static void vdisk_io_on_cmd_exec(struct scst_endpoint *ep,
+				 const struct scst_msg *msg)
+{
+	struct scst_cmd *cmd = msg->cmd.cmd;
+
+	vdisk_exec(vdisk_of(cmd), cmd);
+}
+
+/*
+ * SCST_EP_VDISK, which must not sleep. vdisk_nullio runs here. A
+ * vdisk_fileio READ whose data is in the page cache is copied here on the
+ * submitting CPU; that saves waking a pool thread and two context
+ * switches, which cost far more than the copy. Any other fileio command
+ * goes on to the pool as it came, the command still lent to this module.
+ * Should the bus refuse (no memory with the ring full), the command ends
+ * with the error of a failed allocation rather than waiting for nothing.
+ */
+static void vdisk_on_cmd_exec(struct scst_endpoint *ep,
+			      const struct scst_msg *msg)
+{
+	struct scst_cmd *cmd = msg->cmd.cmd;
+	struct vdisk_dev *vd = vdisk_of(cmd);
+	struct scst_msg fwd;
+	int ret;
+
+	if (vd->kind != VDISK_FILEIO) {
+		vdisk_exec(vd, cmd);
+		return;
+	}
+	if (vdisk_sbc_read_cached(vd, cmd))
+		return;
+	scst_msg_init(&fwd, SCST_MSG_CMD_EXEC, SCST_EP_VDISK, SCST_EP_VDISK_IO);
+	fwd.cmd = msg->cmd;
+	ret = scst_bus_send(&fwd);
+	if (unlikely(ret)) {
+		pr_err_ratelimited(VDISK_NAME ": command %llu: cannot reach the I/O threads (%d)\n",
+				   cmd->id, ret);
+		vdisk_set_io_error(cmd, -ENOMEM,
+				   cmd->data_dir == SCST_DATA_WRITE);
+		vdisk_cmd_done(cmd);
+	}
 }
 
 /*
@@ -157,7 +199,7 @@ static const SCST_HANDLERS(vdisk_handlers) = {
 /* Completions go only to the non-sleeping endpoint (vdisk_io_done()). */
 static const SCST_HANDLERS(vdisk_io_handlers) = {
 	[SCST_MSG_PING]			= vdisk_on_ping,
-	[SCST_MSG_CMD_EXEC]		= vdisk_on_cmd_exec,
+	[SCST_MSG_CMD_EXEC]		= vdisk_io_on_cmd_exec,
 	[SCST_MSG_CMD_ABORT]		= vdisk_on_cmd_abort,
 	[SCST_MSG_TMF_EXEC]		= vdisk_on_tmf_exec,
 };

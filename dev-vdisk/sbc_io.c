@@ -15,9 +15,10 @@
  * limits (VPD page 0xB0, vdisk.h), its provisioning, and the data.
  *
  * READ and WRITE go to the backend's submit_rw() and end in
- * vdisk_io_done(). The other commands read or write more than once and
- * use rw_sync(), so they run only where sleeping is allowed: a pool
- * thread. nullio runs in a context that must not sleep; its store keeps
+ * vdisk_io_done(); a vdisk_fileio READ first tries the page cache, in the
+ * endpoint it arrived on (vdisk_sbc_read_cached()). The other commands
+ * read or write more than once and use rw_sync(), so they run only where
+ * sleeping is allowed: a pool thread. nullio runs in a context that must not sleep; its store keeps
  * nothing, so for it those commands move no data at all (see sbc_nullio
  * comments below) and never allocate.
  */
@@ -825,6 +826,29 @@ static bool sbc_varlen_exec(struct vdisk_dev *vd, struct scst_cmd *cmd)
 	default:
 		return false;
 	}
+}
+
+/*
+ * A vdisk_fileio READ tried before the pool (main.c): served here whole,
+ * or untouched. A stopped unit is left to spc.c's NOT READY in the pool.
+ */
+bool vdisk_sbc_read_cached(struct vdisk_dev *vd, struct scst_cmd *cmd)
+{
+	switch (cmd->cdb[0]) {
+	case SBC_READ_6:
+	case SBC_READ_10:
+	case SBC_READ_12:
+	case SBC_READ_16:
+		break;
+	default:
+		return false;
+	}
+	if (!cmd->bufflen || READ_ONCE(vd->stopped) ||
+	    !fileio_read_cached(vd, cmd, sbc_pos(cmd), cmd->bufflen))
+		return false;
+	cmd->resp_len = cmd->bufflen;
+	vdisk_cmd_done(cmd);
+	return true;
 }
 
 bool vdisk_sbc_io_exec(struct vdisk_dev *vd, struct scst_cmd *cmd)

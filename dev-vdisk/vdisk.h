@@ -9,6 +9,8 @@
  *   vdisk_fileio  a file (buffered or O_DIRECT)     } endpoint
  *   vdisk_blockio a block device (bios)             } SCST_EP_VDISK_IO,
  *   vcdrom        an ISO image, media changeable    } a thread pool
+ *                 (vdisk_fileio's commands reach SCST_EP_VDISK first: a
+ *                 READ the page cache holds is copied there)
  *
  * Files, one concern each:
  *   main.c      module init/exit, the two endpoints, CMD_EXEC dispatch,
@@ -32,9 +34,10 @@
  *
  * Contexts: every vdisk_*_exec() runs in the handler's endpoint: for
  * nullio with preemption disabled (must not sleep), for the others in a
- * pool thread (may sleep). Backend I/O may end in any context, hard IRQ
- * included: vdisk_io_done() turns that into a VDISK_IO_DONE message whose
- * handler (SCST_EP_VDISK, never sleeps) finishes the command.
+ * pool thread (may sleep); vdisk_sbc_read_cached() runs in SCST_EP_VDISK.
+ * Backend I/O may end in any context, hard IRQ included: vdisk_io_done()
+ * turns that into a VDISK_IO_DONE message whose handler (SCST_EP_VDISK,
+ * never sleeps) finishes the command.
  */
 #ifndef _SCST_VDISK_H
 #define _SCST_VDISK_H
@@ -178,6 +181,8 @@ extern const struct vdisk_backend vdisk_blockio_backend;
  * @kind, @be:       what it is and its backend (fixed at create)
  * @file, @bdev:     the open store (fileio/vcdrom, blockio)
  * @store_size:      bytes the store has (set by @be->open)
+ * @read_cached:     fileio: READs try fileio_read_cached() first (set by
+ *                   @be->open)
  * @can_discard, @can_flush: what the store supports
  * @lock:            protects @mode_cur, @mode_saved, @prevent, @stopped,
  *                   @media_changed and the saved_* fields (any context)
@@ -217,6 +222,7 @@ struct vdisk_dev {
 	struct file *file;
 	struct block_device *bdev;
 	loff_t store_size;
+	bool read_cached;
 	bool can_discard;
 	bool can_flush;
 
@@ -246,6 +252,12 @@ bool vdisk_spc_exec(struct vdisk_dev *vd, struct scst_cmd *cmd);
 bool vdisk_sbc_io_exec(struct vdisk_dev *vd, struct scst_cmd *cmd);
 bool vdisk_mode_exec(struct vdisk_dev *vd, struct scst_cmd *cmd);
 bool vdisk_cdrom_exec(struct vdisk_dev *vd, struct scst_cmd *cmd);
+
+/* READ from the page cache, in any task context (fileio.c) */
+bool fileio_read_cached(struct vdisk_dev *vd, struct scst_cmd *cmd,
+			loff_t pos, u32 len);
+/* fileio's READ that fileio_read_cached() served, else false (sbc_io.c) */
+bool vdisk_sbc_read_cached(struct vdisk_dev *vd, struct scst_cmd *cmd);
 
 /* The command's outcome is set: reply CMD_EXEC_DONE (endpoint context). */
 void vdisk_cmd_done(struct scst_cmd *cmd);

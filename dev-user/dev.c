@@ -135,15 +135,17 @@ static int user_desc_check(const struct scst_user_dev_desc *desc)
 	 * pool's cached buffers are user memory of one device's process,
 	 * named by that device's user_mem and flushed by its cleanup: a
 	 * pool shared by several processes would hand one process's pages
-	 * to another's commands. sgv_name alone (without sgv_shared) is
-	 * ignored, as in SCST.
+	 * to another's commands. So a device asking to share still gets a
+	 * pool of its own. A handler cannot tell but by its buffers never
+	 * being reused across devices, which sharing allows but never
+	 * promises; refusing would break handlers that set it for nothing
+	 * more than memory. sgv_name is then unused, as SCST ignores it
+	 * without sgv_shared.
 	 */
-	if (desc->sgv_shared) {
-		user_warn("%s: REGISTER_DEVICE: sgv_shared (pool \"%.*s\") is not supported: each device has its own pool\n",
-			  desc->name, (int)sizeof(desc->sgv_name),
-			  desc->sgv_name);
-		return -EINVAL;
-	}
+	if (desc->sgv_shared)
+		pr_info_ratelimited(USER_NAME ": %.*s: sgv_shared (pool \"%.*s\"): this device keeps a buffer pool of its own\n",
+				    (int)sizeof(desc->name), desc->name,
+				    (int)sizeof(desc->sgv_name), desc->sgv_name);
 	if (desc->sgv_single_alloc_pages < 0 || desc->sgv_purge_interval < 0) {
 		user_warn("%s: REGISTER_DEVICE: bad SGV parameters\n",
 			  desc->name);

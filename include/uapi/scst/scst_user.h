@@ -153,7 +153,9 @@
  * @parse_type:         SCST_USER_PARSE_*
  * @on_free_cmd_type:   SCST_USER_ON_FREE_CMD_*
  * @memory_reuse_type:  SCST_USER_MEM_*
- * @partial_transfers_type: SCST_USER_PARTIAL_TRANSFERS_*
+ * @partial_transfers_type: SCST_USER_PARTIAL_TRANSFERS_*; checked and
+ *                      kept, but as in SCST 3.x a command is never split:
+ *                      EXEC's @partial is always 0
  * @partial_len:        with partial transfers, the largest subcommand
  * @tst, @tmf_only, @queue_alg, @qerr, @tas, @swp, @d_sense: the control
  *                      mode page fields of the same names (SPC-4 7.5.8)
@@ -184,7 +186,8 @@ struct scst_user_opt {
  * @version_str:  user address of the version string (see the top)
  * @license_str:  user address of the handler's license string
  * @type:         SCSI peripheral device type (0 disk, 5 CD/DVD, ...)
- * @sgv_shared:   share the buffer pool with devices of the same @sgv_name
+ * @sgv_shared:   share the buffer pool with devices of the same @sgv_name;
+ *                accepted, but every device keeps a pool of its own
  * @sgv_disable_clustered_pool: never merge adjacent pages into one entry
  * @sgv_single_alloc_pages: 0, or one buffer size class of this many pages
  * @sgv_purge_interval: jiffies a cached buffer may stay unused; 0: default

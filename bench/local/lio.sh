@@ -10,6 +10,14 @@
 #   lio_teardown                     undo all of it (whatever exists under
 #                                    loopback/ and core/), unload LIO's
 #                                    modules
+# and, for any LIO backstore (bench/user/tcmu.sh uses them for TCMU):
+#   tcm_loop_export WWN IWWN DEV VAR  export the enabled backstore DEV (its
+#                                    core/ directory) as LUN 0 of tcm_loop
+#                                    target WWN, initiator IWWN; sets VAR
+#                                    to the disk's name (sdX)
+#   tcm_loop_unexport [WWN]          remove target WWN (default: every
+#                                    one) and, once none is left, the
+#                                    fabric's directory
 #
 # The layout (drivers/target/target_core_configfs.c, loopback/tcm_loop.c):
 #   core/<hba>_<n>/<dev>/control   "rd_pages=N,rd_nullio=1" for rd_mcp,
@@ -28,7 +36,7 @@ lio_iwwn=naa.5001405000000002
 lio_disk=''
 
 lio_setup() {
-	local kind=$1 tpg hostno lio_hba lio_dev
+	local kind=$1 lio_hba lio_dev
 	lio_disk=''
 	mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config
 	# LIO's db_root (persistent reservations, ALUA state); without it
@@ -60,38 +68,53 @@ lio_setup() {
 		;;
 	esac
 	echo 1 >"$lio_cfs/core/$lio_hba/$lio_dev/enable" || { echo "lio: enabling $lio_hba/$lio_dev failed" >&2; return 1; }
-	tpg=$lio_cfs/loopback/$lio_wwn/tpgt_1
+	tcm_loop_export "$lio_wwn" "$lio_iwwn" "$lio_cfs/core/$lio_hba/$lio_dev" lio_disk
+}
+
+tcm_loop_export() {
+	local wwn=$1 iwwn=$2 dev=$3 var=$4 tpg hostno
+	tpg=$lio_cfs/loopback/$wwn/tpgt_1
 	mkdir -p "$tpg/lun/lun_0" || return 1
 	# The nexus first: linking the LUN makes tcm_loop add the SCSI
 	# device, whose scan fails without an I_T nexus.
-	echo "$lio_iwwn" >"$tpg/nexus" || { echo "lio: writing the nexus failed" >&2; return 1; }
-	ln -s "$lio_cfs/core/$lio_hba/$lio_dev" "$tpg/lun/lun_0/$lio_dev" || return 1
+	echo "$iwwn" >"$tpg/nexus" || { echo "tcm_loop: writing the nexus of $wwn failed" >&2; return 1; }
+	ln -s "$dev" "$tpg/lun/lun_0/${dev##*/}" || return 1
 	read -r hostno <"$tpg/address" || return 1
 	hostno=${hostno%%:*}
-	scsi_wait_disk -v lio_disk "$hostno" 0 30
+	scsi_wait_disk -v "$var" "$hostno" 0 30
+}
+
+tcm_loop_unexport() {
+	local pat=${1:-naa.*} wwn tpg l d rc=0
+	# shellcheck disable=SC2086 # $pat is a glob (or one name)
+	for wwn in "$lio_cfs"/loopback/$pat; do
+		[[ -d $wwn ]] || continue
+		for tpg in "$wwn"/tpgt_*; do
+			[[ -d $tpg ]] || continue
+			# The LUNs first (tcm_loop removes their SCSI devices),
+			# then the nexus: it cannot go while a LUN is linked.
+			for l in "$tpg"/lun/lun_*; do
+				[[ -d $l ]] || continue
+				for d in "$l"/*; do
+					[[ -L $d ]] && { rm "$d" || rc=1; }
+				done
+				rmdir "$l" || rc=1
+			done
+			grep -q naa "$tpg/nexus" 2>/dev/null && { echo NULL >"$tpg/nexus" || rc=1; }
+			rmdir "$tpg" || rc=1
+		done
+		rmdir "$wwn" || rc=1
+	done
+	# The fabric's directory holds a reference on tcm_loop.
+	if [[ -d $lio_cfs/loopback ]] && ! compgen -G "$lio_cfs/loopback/naa.*" >/dev/null; then
+		rmdir "$lio_cfs/loopback" || rc=1
+	fi
+	return "$rc"
 }
 
 lio_teardown() {
-	local tpg wwn l d rc=0
-	for tpg in "$lio_cfs"/loopback/naa.*/tpgt_*; do
-		[[ -d $tpg ]] || continue
-		# The LUNs first (tcm_loop removes their SCSI devices), then
-		# the nexus: it cannot go while a LUN is linked.
-		for l in "$tpg"/lun/lun_*; do
-			[[ -d $l ]] || continue
-			for d in "$l"/*; do
-				[[ -L $d ]] && { rm "$d" || rc=1; }
-			done
-			rmdir "$l" || rc=1
-		done
-		grep -q naa "$tpg/nexus" 2>/dev/null && { echo NULL >"$tpg/nexus" || rc=1; }
-		rmdir "$tpg" || rc=1
-	done
-	for wwn in "$lio_cfs"/loopback/naa.*; do
-		[[ -d $wwn ]] && { rmdir "$wwn" || rc=1; }
-	done
-	# The fabric's directory holds a reference on tcm_loop.
-	[[ -d $lio_cfs/loopback ]] && { rmdir "$lio_cfs/loopback" || rc=1; }
+	local l d rc=0
+	tcm_loop_unexport || rc=1
 	for d in "$lio_cfs"/core/rd_mcp_* "$lio_cfs"/core/fileio_*; do
 		[[ -d $d ]] || continue
 		for l in "$d"/*; do

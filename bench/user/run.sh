@@ -12,6 +12,9 @@
 # randwrite-4k. Configurations, each on a tmpfs:
 #   user    scst_local + scst_fileio (user space) } on the same raw file
 #   kernel  scst_local + vdisk_fileio (in kernel)  }
+#   kernel-threads  the same with cached_reads_inline=0: every command
+#           goes through an I/O thread, as in SCST's vdisk_fileio (which
+#           the issue's reference, fileio_tgt at 1.0x, was measured on)
 #   tcmu    tcm_loop + TCMU, tcmu-runner's qcow handler on a preallocated
 #           qcow2 image of the same size (Debian ships no plain file
 #           handler for tcmu-runner)
@@ -35,7 +38,7 @@
 #
 # Env: SCST_BENCH_RUNTIME (seconds per job, default 15),
 #      SCST_BENCH_ROUNDS (default 3),
-#      SCST_BENCH_TARGETS (default "user kernel tcmu"),
+#      SCST_BENCH_TARGETS (default "user kernel kernel-threads tcmu"),
 #      SCST_BENCH_FILE_MB (file and image size, default 256),
 #      SCST_BENCH_IODEPTH (default 64), SCST_BENCH_NUMJOBS (default 2),
 #      SCST_BENCH_USER_ARGS (options for scst_fileio, e.g. "-t 4"; default
@@ -52,6 +55,8 @@ mkdir -p "$SCST_RESULTS"
 . tests/harness/lib.sh
 # shellcheck source=tests/harness/scst_local.sh
 . tests/harness/scst_local.sh
+# shellcheck source=bench/local/lio.sh
+. bench/local/lio.sh
 # shellcheck source=bench/user/proc.sh
 . bench/user/proc.sh
 # shellcheck source=bench/user/scst_user.sh
@@ -61,7 +66,7 @@ mkdir -p "$SCST_RESULTS"
 
 runtime=${SCST_BENCH_RUNTIME:-15}
 rounds=${SCST_BENCH_ROUNDS:-3}
-read -r -a targets <<<"${SCST_BENCH_TARGETS:-user kernel tcmu}"
+read -r -a targets <<<"${SCST_BENCH_TARGETS:-user kernel kernel-threads tcmu}"
 file_mb=${SCST_BENCH_FILE_MB:-256}
 iodepth=${SCST_BENCH_IODEPTH:-64}
 numjobs=${SCST_BENCH_NUMJOBS:-2}
@@ -81,7 +86,8 @@ fail() {
 }
 
 # What the report calls each configuration.
-declare -A label=([user]=scst-ng-user [kernel]=vdisk_fileio [tcmu]=tcmu)
+declare -A label=([user]=scst-ng-user [kernel]=vdisk_fileio [kernel-threads]=vdisk_fileio-threads [tcmu]=tcmu)
+inline_param=/sys/module/scst_vdisk/parameters/cached_reads_inline
 for t in "${targets[@]}"; do
 	[[ -n ${label[$t]:-} ]] || { say "unknown target '$t' (known: ${!label[*]})"; exit 1; }
 done
@@ -96,8 +102,10 @@ setup() {
 		user_setup bench_user "$file" "$SCST_RESULTS/scst_fileio-r$2.log" -v "${user_args[@]}" &&
 			disk=$user_disk
 		;;
-	kernel)
+	kernel | kernel-threads)
 		scst_local_load || return 1
+		# read when the device is enabled
+		if [[ $1 == kernel-threads ]]; then echo 0 >"$inline_param"; else echo 1 >"$inline_param"; fi || return 1
 		scst_disk -v disk vdisk_fileio bench_file filename="$file"
 		;;
 	tcmu) tcmu_setup "$image" $((file_mb << 20)) "$SCST_RESULTS/tcmu-r$2" && disk=$tcmu_disk ;;
@@ -108,7 +116,7 @@ setup() {
 teardown() {
 	case $1 in
 	user) user_teardown bench_user ;;
-	kernel) scst_disk_del bench_file && scst_unload scst_local scst_vdisk ;;
+	kernel | kernel-threads) scst_disk_del bench_file && scst_unload scst_local scst_vdisk ;;
 	tcmu) tcmu_teardown ;;
 	esac
 }
@@ -269,6 +277,7 @@ compare() {
 {
 	for j in "${jobs[@]}"; do
 		compare "$j" user kernel
+		compare "$j" user kernel-threads
 		compare "$j" user tcmu
 		compare "$j" kernel tcmu
 	done

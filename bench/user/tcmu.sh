@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 # LIO's user backstore: a TCMU device (target_core_user) served by Debian's
-# tcmu-runner with its qcow handler, exported through tcm_loop like
-# bench/local/lio.sh does with its backstores (raw configfs, no targetcli).
-# Sourced by bench/user/run.sh, after tests/harness/{lib,scsi}.sh and
-# bench/user/proc.sh.
+# tcmu-runner with its qcow handler, exported through tcm_loop with
+# bench/local/lio.sh's tcm_loop_export (raw configfs, no targetcli).
+# Sourced by bench/user/run.sh, after tests/harness/{lib,scsi}.sh,
+# bench/local/lio.sh and bench/user/proc.sh.
 #
 #   tcmu_setup IMAGE SIZE_BYTES LOGDIR
 #                      make the TCMU device on the qcow2 IMAGE, start
@@ -69,7 +69,7 @@ _tcmu_wait_open() {
 }
 
 tcmu_setup() {
-	local image=$1 size=$2 logdir=$3 d tpg hostno uio
+	local image=$1 size=$2 logdir=$3 d uio
 	tcmu_disk=''
 	mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config
 	command -v tcmu-runner >/dev/null || { echo "tcmu: no tcmu-runner on this system (scripts/deps.sh installs it)" >&2; return 1; }
@@ -92,33 +92,12 @@ tcmu_setup() {
 	tcmu_pid=$! tcmu_runner_pid=''
 	_tcmu_wait_open "$uio" 30 || return 1
 
-	tpg=$tcmu_cfs/loopback/$tcmu_wwn/tpgt_1
-	mkdir -p "$tpg/lun/lun_0" || return 1
-	# The nexus before the LUN, as in bench/local/lio.sh.
-	echo "$tcmu_iwwn" >"$tpg/nexus" || { echo "tcmu: writing the nexus failed" >&2; return 1; }
-	ln -s "$d" "$tpg/lun/lun_0/$tcmu_dev" || return 1
-	read -r hostno <"$tpg/address" || return 1
-	hostno=${hostno%%:*}
-	scsi_wait_disk -v tcmu_disk "$hostno" 0 30
+	tcm_loop_export "$tcmu_wwn" "$tcmu_iwwn" "$d" tcmu_disk
 }
 
 tcmu_teardown() {
-	local tpg wwn l d rc=0
-	for tpg in "$tcmu_cfs"/loopback/"$tcmu_wwn"/tpgt_*; do
-		[[ -d $tpg ]] || continue
-		for l in "$tpg"/lun/lun_*; do
-			[[ -d $l ]] || continue
-			for d in "$l"/*; do
-				[[ -L $d ]] && { rm "$d" || rc=1; }
-			done
-			rmdir "$l" || rc=1
-		done
-		grep -q naa "$tpg/nexus" 2>/dev/null && { echo NULL >"$tpg/nexus" || rc=1; }
-		rmdir "$tpg" || rc=1
-	done
-	wwn=$tcmu_cfs/loopback/$tcmu_wwn
-	[[ -d $wwn ]] && { rmdir "$wwn" || rc=1; }
-	[[ -d $tcmu_cfs/loopback ]] && { rmdir "$tcmu_cfs/loopback" || rc=1; }
+	local l d rc=0
+	tcm_loop_unexport "$tcmu_wwn" || rc=1
 	# tcmu-runner stops before the device goes: removing the device
 	# while tcmu-runner runs makes it answer a netlink event the kernel
 	# does not wait for (the device's nl_reply_supported is 0), and the

@@ -110,21 +110,22 @@ else
 	not_ok "a vdisk_fileio disk on tmpfs"
 fi
 
-cp "$work/disk.img" "$ram/disk.img"
-if scst_disk -v d vdisk_fileio cr_ramfs filename="$ram/disk.img"; then
-	ways check "READs of a file on ramfs return its bytes" read_cmp "$d" 4k 0 512 <(head -c 2M "$work/pattern")
-	went "a file on ramfs is read by the I/O threads" "pooled >= 512 && inline == 0"
-else
-	not_ok "a vdisk_fileio disk on ramfs"
-fi
+# all_pooled NAME FILE WHY: a disk on FILE whose first 2 MiB read right,
+# every READ by the I/O threads
+all_pooled() {
+	local d
+	if ! scst_disk -v d vdisk_fileio "$1" filename="$2"; then
+		not_ok "a vdisk_fileio disk: $3"
+		return
+	fi
+	ways check "$3: READs return the file's bytes" read_cmp "$d" 4k 0 512 <(head -c 2M "$work/pattern")
+	went "$3: READs go to the I/O threads" "pooled >= 512 && inline == 0"
+}
 
+cp "$work/disk.img" "$ram/disk.img"
+all_pooled cr_ramfs "$ram/disk.img" "a file on ramfs"
 echo 0 >"$param"
-if scst_disk -v d vdisk_fileio cr_off filename="$work/disk.img"; then
-	ways check "cached_reads_inline=0: READs return the file's bytes" read_cmp "$d" 4k 0 512 <(head -c 2M "$work/pattern")
-	went "cached_reads_inline=0: READs go to the I/O threads" "pooled >= 512 && inline == 0"
-else
-	not_ok "a vdisk_fileio disk with cached_reads_inline=0"
-fi
+all_pooled cr_off "$work/disk.img" "cached_reads_inline=0"
 echo 1 >"$param"
 
 for n in cr_tmpfs cr_ramfs cr_off; do

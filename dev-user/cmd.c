@@ -287,11 +287,18 @@ static void user_on_cmd_alloc_buf(struct scst_endpoint *ep,
 
 	spin_lock_bh(&udev->lock);
 	if (udev->state != USER_DEV_LIVE) {
-		/* The cleanup began meanwhile and did not see this step. */
-		user_cmd_put(ucmd, USER_REF_LENT);
+		/*
+		 * The cleanup began meanwhile and did not see this step. The
+		 * buffer goes back to the pool before the lend is dropped:
+		 * the cleanup flushes the pool only once the table is empty,
+		 * and a buffer cached after that flush would stay pinned.
+		 */
 		spin_unlock_bh(&udev->lock);
 		if (buf)
 			scst_sgv_free(buf);
+		spin_lock_bh(&udev->lock);
+		user_cmd_put(ucmd, USER_REF_LENT);
+		spin_unlock_bh(&udev->lock);
 		scst_cmd_buf_ready(cmd, -ENODEV);
 		return;
 	}
@@ -331,15 +338,19 @@ static void user_on_cmd_exec(struct scst_endpoint *ep,
  * The core freed a command of ours: its buffer, if any, goes back to the
  * pool (and to its cache per the reuse mode); then user space learns the
  * command is gone (ON_FREE_CMD), unless it asked not to be told.
+ *
+ * The buffer goes back before the command lets go of it: a device's
+ * cleanup flushes its pool once the command table is empty, and a buffer
+ * cached after that flush would stay pinned past the cleanup's bound. The
+ * reference the command keeps meanwhile holds it in the table; the
+ * buffer's user_mem holds the device.
  */
 static void user_on_cmd_buf_free(struct scst_endpoint *ep,
 				 const struct scst_msg *msg)
 {
-	struct user_cmd *ucmd;
-	struct user_dev *udev = NULL;
+	struct user_dev *udev, *owner = NULL;
 	struct scst_sgv_buf *buf = NULL;
-
-	bool found = false;
+	struct user_cmd *ucmd = NULL;
 
 	spin_lock_bh(&user_devs_lock);
 	list_for_each_entry(udev, &user_devs_list, node) {
@@ -353,21 +364,23 @@ static void user_on_cmd_buf_free(struct scst_endpoint *ep,
 		    (!msg->cmd.sg || (ucmd->buf && ucmd->buf->sg == msg->cmd.sg))) {
 			buf = ucmd->buf;
 			ucmd->buf = NULL;
-			user_cmd_done(ucmd, USER_REF_BUF);
-			found = true;
+			owner = udev;
 		}
 		spin_unlock(&udev->lock);
-		if (found)
+		if (owner)
 			break;
 	}
 	spin_unlock_bh(&user_devs_lock);
-	if (!found) {
+	if (!owner) {
 		user_warn("CMD_BUF_FREE for unknown command %llu: ignored\n",
 			  msg->cmd.buf_cookie);
 		return;
 	}
 	if (buf)
 		scst_sgv_free(buf);
+	spin_lock_bh(&owner->lock);
+	user_cmd_done(ucmd, USER_REF_BUF);
+	spin_unlock_bh(&owner->lock);
 }
 
 /*

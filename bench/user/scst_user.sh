@@ -85,26 +85,14 @@ user_setup() {
 }
 
 user_teardown() {
-	local name=$1 t=$scst_cfs/targets/scst_local/$1 l v=0 i rc=0
-	if [[ -d $t ]]; then
-		[[ -r $t/enable ]] && read -r v <"$t/enable"
-		[[ $v == 0 ]] || echo 0 >"$t/enable" || rc=1
-		for l in "$t"/luns/*; do
-			[[ -d $l ]] && { scst_lun_del "$name" "${l##*/}" || rc=1; }
-		done
-		rmdir "$t" || { echo "scst_user: rmdir $t failed" >&2; rc=1; }
-	fi
+	local name=$1 rc=0
+	scst_target_del "$name" || rc=1
 	if [[ -n $user_pid ]]; then
 		proc_stop "$user_pid" scst_fileio || { echo "scst_user: scst_fileio did not end cleanly on SIGTERM (exit status $?)" >&2; rc=1; }
 		user_pid=''
 	fi
 	# The device unregisters when scst_fileio closes /dev/scst_user.
-	for ((i = 0; i < 100; i++)); do
-		[[ -d $scst_cfs/handlers/scst_user/$name ]] || break
-		scsi_nap
-	done
-	[[ -d $scst_cfs/handlers/scst_user/$name ]] &&
-		{ echo "scst_user: $scst_cfs/handlers/scst_user/$name still there 10 s after scst_fileio ended" >&2; rc=1; }
+	scst_dev_gone scst_user "$name" 10 || rc=1
 	user_disk=''
 	scst_unload scst_user scst_local scst_vdisk || rc=1
 	return "$rc"

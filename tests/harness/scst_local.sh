@@ -18,7 +18,13 @@
 #   scst_lun_add TARGET LUN DEVNAME link device DEVNAME as LUN of TARGET
 #   scst_lun_del TARGET LUN         remove that LUN
 #   scst_disk_del NAME              undo scst_disk (target, then device)
+#   scst_target_del NAME            disable scst_local target NAME, remove
+#                                   its LUNs and the target
 #   scst_dev_del HANDLER NAME       disable and remove a device
+#   scst_dev_gone HANDLER NAME [SECONDS]
+#                                   wait (default 5 s) until device NAME is
+#                                   gone by itself (scst_user's, once its
+#                                   handler left and its last LUN went)
 #   scst_attr HANDLER NAME ATTR [VALUE]   read (print) or write an attribute
 #
 # Configfs layout (README "Configuring the core"):
@@ -149,16 +155,31 @@ scst_disk() {
 	_ret "$_v" "$_disk"
 }
 
+scst_target_del() {
+	local name=$1 t=$scst_cfs/targets/scst_local/$1 l v=0 rc=0
+	[[ -d $t ]] || return 0
+	[[ -r $t/enable ]] && read -r v <"$t/enable"
+	[[ $v == 0 ]] || _scst_write "$t/enable" 0 || rc=1
+	for l in "$t"/luns/*; do
+		[[ -d $l ]] && { scst_lun_del "$name" "${l##*/}" || rc=1; }
+	done
+	rmdir "$t" || { echo "scst_target_del: rmdir $t failed" >&2; rc=1; }
+	return "$rc"
+}
+
+scst_dev_gone() {
+	local d=$scst_cfs/handlers/$1/$2 secs=${3:-5} i
+	for ((i = 0; i < secs * 10; i++)); do
+		[[ -d $d ]] || return 0
+		scsi_nap
+	done
+	echo "scst_dev_gone: $d still there after $secs s" >&2
+	return 1
+}
+
 scst_disk_del() {
-	local name=$1 t=$scst_cfs/targets/scst_local/$1 l v=0 rc=0 handler
-	if [[ -d $t ]]; then
-		[[ -r $t/enable ]] && read -r v <"$t/enable"
-		[[ $v == 0 ]] || _scst_write "$t/enable" 0 || rc=1
-		for l in "$t"/luns/*; do
-			[[ -d $l ]] && { scst_lun_del "$name" "${l##*/}" || rc=1; }
-		done
-		rmdir "$t" || { echo "scst_disk_del: rmdir $t failed" >&2; rc=1; }
-	fi
+	local name=$1 rc=0 handler
+	scst_target_del "$name" || rc=1
 	handler=${_scst_disk_handler[$name]:-}
 	if [[ -z $handler ]]; then
 		handler=$(compgen -G "$scst_cfs/handlers/*/$name" | head -n 1)

@@ -32,11 +32,7 @@ stop_handler() {
 }
 cleanup() {
 	stop_handler
-	[[ -d $t ]] && {
-		echo 0 >"$t/enable"
-		scst_lun_del ubh 0
-		rmdir "$t"
-	} 2>/dev/null
+	scst_target_del ubh >/dev/null 2>&1
 	scst_unload scst_user scst_local scst_vdisk >/dev/null 2>&1
 }
 trap cleanup EXIT
@@ -76,7 +72,7 @@ read10() { sg_raw -v -r 4096 "/dev/$disk" 28 00 00 00 00 00 00 00 08 00; }
 
 modes=(good wrong-handle wrong-subcode long-resp negative-len unaligned-pbuf
 	bad-sense long-sense twice never exit)
-plan $((4 + 3 * ${#modes[@]} + 4))
+plan $((4 + 3 * ${#modes[@]} + 5))
 
 scst_local_load || bail_out "cannot load scst_vdisk and scst_local"
 scst_load scst_user cleanup_step_ms=3000 abort_wait_ms=2000 tm_wait_ms=2000 ||
@@ -181,12 +177,6 @@ check "the orphaned device answers NOT READY, MANUAL INTERVENTION REQUIRED" \
 start_handler good -c 0 && check "a good handler takes the device over again" read10 ||
 	not_ok "a good handler takes the device over again"
 stop_handler
-echo 0 >"$t/enable"
-scst_lun_del ubh 0
-rmdir "$t"
-for ((i = 0; i < 50; i++)); do
-	[[ -d $scst_cfs/handlers/scst_user/ubh ]] || break
-	scsi_nap 0.1
-done
-check "the orphan is unregistered once its LUN goes" test ! -d "$scst_cfs/handlers/scst_user/ubh"
+check "removing the target" scst_target_del ubh
+check "the orphan is unregistered once its LUN goes" scst_dev_gone scst_user ubh
 check "rmmod scst_user works" rmmod scst_user

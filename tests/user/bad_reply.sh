@@ -18,17 +18,13 @@ bin=/run/user-bad-reply
 pid=''
 cleanup() {
 	[[ -z $pid ]] || { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
-	[[ -d $scst_cfs/targets/scst_local/ubad ]] && {
-		echo 0 >"$scst_cfs/targets/scst_local/ubad/enable"
-		scst_lun_del ubad 0
-		rmdir "$scst_cfs/targets/scst_local/ubad"
-	} 2>/dev/null
+	scst_target_del ubad >/dev/null 2>&1
 	scst_unload scst_user scst_local scst_vdisk >/dev/null 2>&1
 	rm -f "$bin"
 }
 trap cleanup EXIT
 
-plan 21
+plan 23
 scst_local_load || bail_out "cannot load scst_vdisk and scst_local"
 scst_load scst_user || bail_out "cannot load scst_user"
 gcc -Wall -Wextra -Werror -I"$SCST_TOP/include/uapi" -o "$bin" \
@@ -53,8 +49,6 @@ while read -r line; do
 	esac
 done <"$out"
 is "$rc" 0 "bad_reply exited 0"
-echo 0 >"$t/enable"
-scst_lun_del ubad 0
-rmdir "$t"
-sleep 0.5
+check "removing the target" scst_target_del ubad
+check "the orphan is unregistered once its LUN goes" scst_dev_gone scst_user ubad
 check "rmmod scst_user works" rmmod scst_user

@@ -28,11 +28,7 @@ stop_handler() {
 }
 cleanup() {
 	stop_handler
-	[[ -d $scst_cfs/targets/scst_local/ufio ]] && {
-		echo 0 >"$scst_cfs/targets/scst_local/ufio/enable"
-		scst_lun_del ufio 0
-		rmdir "$scst_cfs/targets/scst_local/ufio"
-	} 2>/dev/null
+	scst_target_del ufio >/dev/null 2>&1
 	scst_unload scst_user scst_local scst_vdisk >/dev/null 2>&1
 	umount "$work" 2>/dev/null
 }
@@ -69,7 +65,7 @@ fio_verify() {
 	fi
 }
 
-plan $((13 + 2 * kills))
+plan $((14 + 2 * kills))
 
 scst_local_load || bail_out "cannot load scst_vdisk and scst_local"
 scst_load scst_user cleanup_step_ms=3000 || bail_out "cannot load scst_user"
@@ -154,12 +150,6 @@ done
 check "no cleanup left a command or buffer behind" \
 	test "$(/bin/busybox dmesg | grep -c "scst_user: ufio: cleanup: ")" -eq 0
 
-echo 0 >"$t/enable"
-scst_lun_del ufio 0
-rmdir "$t"
-for ((i = 0; i < 50; i++)); do
-	[[ -d $scst_cfs/handlers/scst_user/ufio ]] || break
-	sleep 0.1
-done
-check "the orphan is unregistered once its last LUN goes" test ! -d "$scst_cfs/handlers/scst_user/ufio"
+check "removing the target" scst_target_del ufio
+check "the orphan is unregistered once its last LUN goes" scst_dev_gone scst_user ufio
 check "rmmod scst_user works" rmmod scst_user

@@ -683,6 +683,7 @@ void core_on_cmd_new(struct scst_endpoint *ep, const struct scst_msg *msg)
 	}
 
 	if ((cmd->dev->handler->flags & SCST_HANDLER_PARSES) &&
+	    !READ_ONCE(cmd->dev->skip_parse) &&
 	    !(cc->op->flags & CDB_F_LOCAL)) {
 		core_lend_cmd(cc, SCST_MSG_CMD_PARSE, core_handler_ep(cmd),
 			      CORE_CMD_PARSE);
@@ -722,6 +723,11 @@ void core_on_cmd_buf_ready(struct scst_endpoint *ep,
 	bool aborted;
 
 	cc->handler_buf = !msg->cmd.error && cmd->sg;
+	if (msg->cmd.error && core_cmd_has_outcome(cmd)) {
+		/* The handler said why (a device that went away: NOT READY). */
+		core_cmd_finish(cc);
+		return;
+	}
 	if (msg->cmd.error || !cmd->sg || !cmd->sg_cnt) {
 		core_warn("handler %s: no buffer for %s (%d)\n",
 			  cmd->dev->handler->name, cc->op->name,

@@ -145,6 +145,8 @@ void user_dev_cleanup(struct user_dev *udev, const char *why)
 	spin_lock_bh(&udev->lock);
 	udev->state = USER_DEV_STOPPING;
 	udev->flush_done = false;
+	if (udev->sdev)
+		WRITE_ONCE(udev->sdev->skip_parse, false);
 	spin_unlock_bh(&udev->lock);
 	/* Readers waiting for a command return ENODEV. */
 	wake_up_all(&udev->wq);

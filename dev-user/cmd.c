@@ -156,6 +156,7 @@ void user_step_end(u32 subcode, struct scst_cmd *cmd,
 		scst_cmd_parsed(cmd);
 		break;
 	case SCST_USER_ALLOC_MEM:
+		user_cmd_set_not_ready(cmd);
 		scst_cmd_buf_ready(cmd, -ENODEV);
 		break;
 	case SCST_USER_EXEC:
@@ -265,6 +266,7 @@ static void user_on_cmd_alloc_buf(struct scst_endpoint *ep,
 	spin_lock_bh(&udev->lock);
 	if (udev->state != USER_DEV_LIVE) {
 		spin_unlock_bh(&udev->lock);
+		user_cmd_set_not_ready(cmd);
 		scst_cmd_buf_ready(cmd, -ENODEV);
 		return;
 	}
@@ -299,6 +301,7 @@ static void user_on_cmd_alloc_buf(struct scst_endpoint *ep,
 		spin_lock_bh(&udev->lock);
 		user_cmd_put(ucmd, USER_REF_LENT);
 		spin_unlock_bh(&udev->lock);
+		user_cmd_set_not_ready(cmd);
 		scst_cmd_buf_ready(cmd, -ENODEV);
 		return;
 	}

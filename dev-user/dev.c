@@ -84,6 +84,14 @@ void user_dev_apply_opt(struct user_dev *udev, const struct scst_user_opt *opt)
 	WRITE_ONCE(udev->sdev->tas, opt->tas);
 	WRITE_ONCE(udev->sdev->qerr, opt->qerr);
 	WRITE_ONCE(udev->sdev->read_only, opt->swp);
+	/*
+	 * The core parsed every CDB it lets through: only CALL asks user
+	 * space about it (EXCEPTION's CDBs are those the core refuses).
+	 * Skipping saves two messages a command; the cleanup turns it off
+	 * again, so a device that stops answers NOT READY from its PARSE.
+	 */
+	WRITE_ONCE(udev->sdev->skip_parse,
+		   opt->parse_type != SCST_USER_PARSE_CALL);
 }
 
 /* The core opens the device: it knows its block size and no capacity. */

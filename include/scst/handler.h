@@ -15,7 +15,9 @@
  *   SCST_MSG_CMD_ALLOC_BUF  (SCST_HANDLER_ALLOCS_BUF) set cmd->sg,
  *                           cmd->sg_cnt and the cookie the handler wants
  *                           back with CMD_BUF_FREE; scst_cmd_buf_ready(cmd,
- *                           0 or -errno)
+ *                           0 or -errno). A failing handler may set the
+ *                           sense first: the command ends with it (else
+ *                           BUSY for -ENOMEM, HARDWARE ERROR otherwise)
  *   SCST_MSG_CMD_EXEC       execute; set the outcome with
  *                           scst_cmd_set_sense()/scst_cmd_set_status() and
  *                           cmd->resp_len, then scst_cmd_exec_done(cmd)
@@ -120,13 +122,16 @@ struct scst_handler_ops {
  * @qerr:          QErr (control mode page): 0 keep, 1 abort all tasks on a
  *                 CHECK CONDITION (and UA others), 3 abort this nexus's
  * @queue_depth:   most commands one session may have queued on it
+ * @skip_parse:    a SCST_HANDLER_PARSES handler has nothing to say about
+ *                 this device's commands now: no CMD_PARSE for them (the
+ *                 handler may flip it at any time; read once per command)
  * @handler_priv:  the handler's
  * @item:          its configfs directory: made by mkdir, or by the core
  *                 for scst_dev_register() ones (rmdir refuses those)
  *
  * The handler sets @block_shift, @nr_blocks and @read_only while the
- * device is disabled; the core sets @d_sense, @tas, @qerr, @queue_depth
- * from configfs. Everything else is the core's.
+ * device is disabled, and @skip_parse at any time; the core sets @d_sense,
+ * @tas, @qerr, @queue_depth from configfs. Everything else is the core's.
  */
 struct scst_device {
 	const char *name;
@@ -139,6 +144,7 @@ struct scst_device {
 	bool tas;
 	u8 qerr;
 	u32 queue_depth;
+	bool skip_parse;
 	void *handler_priv;
 	struct config_item *item;
 };

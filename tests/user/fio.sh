@@ -65,7 +65,7 @@ fio_verify() {
 	fi
 }
 
-plan $((14 + 2 * kills))
+plan $((16 + 2 * kills))
 
 scst_local_load || bail_out "cannot load scst_vdisk and scst_local"
 scst_load scst_user cleanup_step_ms=3000 || bail_out "cannot load scst_user"
@@ -73,6 +73,17 @@ scst_load scst_user cleanup_step_ms=3000 || bail_out "cannot load scst_user"
 [[ -x $fileio ]] || bail_out "no $fileio (make -C tools)"
 mkdir -p "$work" && mount -t tmpfs user-fio "$work" || bail_out "cannot mount a tmpfs"
 truncate -s 64M "$work/disk.img"
+
+# CMD_PARSE messages the user endpoint has been sent so far
+parse_count() {
+	local type sent rest
+	while read -r type sent rest; do
+		[[ $type == CMD_PARSE ]] && { echo "$sent"; return 0; }
+	done <"$dbg/stats"
+	echo 0
+}
+dbg=/sys/kernel/debug/scst/bus/user
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 
 start_handler ufio "$work/disk.img" -t 4 || bail_out "scst_fileio did not start"
 is "$(cat "$scst_cfs/handlers/scst_user/ufio/enable" 2>/dev/null)" 1 \
@@ -87,16 +98,20 @@ echo 1 >"$t/enable"
 host=$(scst_disk_host ufio) && scsi_wait_disk -v disk "$host" 0 30 || bail_out "no /dev/sdX for the user device"
 ok "the user device is /dev/$disk"
 
+parses=$(parse_count)
 fio_verify "4k, reuse none" "$disk"
 fio_verify "64k, reuse none" "$disk" --bs=64k
+is "$(parse_count)" "$parses" "parse type STANDARD: no command goes through PARSE"
 stop_handler
 start_handler ufio "$work/disk.img" -t 4 -m all || bail_out "scst_fileio -m all did not start"
 fio_verify "4k, reuse all (restarted handler, same LUN)" "$disk"
 fio_verify "64k, reuse all" "$disk" --bs=64k
 stop_handler
 start_handler ufio "$work/disk.img" -t 4 -u -p call -m read || bail_out "scst_fileio -u did not start"
+parses=$(parse_count)
 fio_verify "4k, REPLY_AND_GET_CMD, PARSE called, reuse read" "$disk"
 fio_verify "64k, REPLY_AND_GET_CMD, PARSE called, reuse read" "$disk" --bs=64k
+check "parse type CALL: commands go through PARSE" test "$(parse_count)" -gt $((parses + 4096))
 stop_handler
 
 # The orphan: no handler, the LUN answers NOT READY / 04 03.

@@ -102,17 +102,28 @@ u32 user_handle_reserve(struct user_dev *udev)
 	return h;
 }
 
-/* Queue @ucmd's next step for user space (dev->lock held). */
+/*
+ * Queue @ucmd's next step for user space (dev->lock held). Only a step
+ * that finds the list empty wakes a thread: one queued behind others is
+ * taken with them, by the thread woken for the first or by one coming
+ * back from user space, which both take up to a batch; a thread that
+ * leaves steps behind wakes the next (user_pass_on()). Waking a thread
+ * per step instead made every step a context switch as soon as the
+ * handler had more threads than busy CPUs (scst_fileio -t 4 on 2 CPUs:
+ * 2.9 switches and a third of the IOPS of -t 2).
+ */
 void user_cmd_queue(struct user_cmd *ucmd, u32 subcode)
 {
 	struct user_dev *udev = ucmd->udev;
+	bool first = list_empty(&udev->ready);
 
 	lockdep_assert_held(&udev->lock);
 	ucmd->subcode = subcode;
 	ucmd->state = USER_CMD_QUEUED;
 	ucmd->refs |= USER_REF_USER;
 	list_add_tail(&ucmd->ready, &udev->ready);
-	wake_up(&udev->wq);
+	if (first)
+		wake_up(&udev->wq);
 }
 
 /*

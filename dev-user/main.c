@@ -293,9 +293,11 @@ static long user_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case SCST_USER_REPLY_AND_GET_CMD:
 		ret = user_reply_and_get(udev, file, uarg);
+		user_pass_on(udev);
 		break;
 	case SCST_USER_REPLY_AND_GET_MULTI:
 		ret = user_reply_and_get_multi(udev, file, uarg);
+		user_pass_on(udev);
 		break;
 	case SCST_USER_REPLY_CMD: {
 		struct scst_user_reply_cmd rep;

@@ -170,6 +170,19 @@ static bool user_take(struct user_dev *udev, struct scst_user_get_cmd *out)
 	return true;
 }
 
+/*
+ * A thread leaves REPLY_AND_GET_* (with a full batch, one command, or an
+ * error): steps still queued wake another, as user_cmd_queue() woke none
+ * for them.
+ */
+void user_pass_on(struct user_dev *udev)
+{
+	spin_lock_bh(&udev->lock);
+	if (!list_empty(&udev->ready))
+		wake_up(&udev->wq);
+	spin_unlock_bh(&udev->lock);
+}
+
 static bool user_has_work(struct user_dev *udev)
 {
 	bool ret;
@@ -181,10 +194,11 @@ static bool user_has_work(struct user_dev *udev)
 }
 
 /*
- * Wait, bounded by get_cmd_wait_ms, for a step to take. Exclusive: each
- * queued step wakes one of the device's threads (user_cmd_queue()), not
- * all of them to find one step. A thread leaving on a signal passes its
- * wake-up on, so a step is never left queued with the others asleep.
+ * Wait, bounded by get_cmd_wait_ms, for a step to take. Exclusive: a
+ * step wakes one of the device's threads (user_cmd_queue()), not all of
+ * them to find one step. A thread leaving, on a signal too, passes its
+ * wake-up on (user_pass_on()), so a step is never left queued with the
+ * others asleep.
  */
 static int user_wait_for_work(struct user_dev *udev)
 {
@@ -207,8 +221,6 @@ static int user_wait_for_work(struct user_dev *udev)
 		left = schedule_timeout(left);
 	}
 	finish_wait(&udev->wq, &wait);
-	if (ret == -EINTR && user_has_work(udev))
-		wake_up(&udev->wq);
 	return ret;
 }
 

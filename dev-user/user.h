@@ -268,6 +268,7 @@ void user_sess_del(struct user_dev *udev, struct scst_tgt_dev *td);
 int user_reply(struct user_dev *udev, const struct scst_user_reply_cmd *rep);
 int user_get_cmd(struct user_dev *udev, struct scst_user_get_cmd *out,
 		 bool wait, bool nonblock);
+void user_pass_on(struct user_dev *udev);
 int user_get_ext_cdb(struct user_dev *udev,
 		     const struct scst_user_get_ext_cdb *req);
 

@@ -256,6 +256,8 @@ static int uf_thread_fn(void *data)
 			continue;
 		}
 		ret = user_get_cmd(uf->udev, &get, true, false);
+		/* As REPLY_AND_GET_CMD does, for the fake's other threads */
+		user_pass_on(uf->udev);
 		if (ret == -ENODEV) {
 			/* A handler whose device stopped: nothing comes. */
 			WRITE_ONCE(uf->thread_idle, true);

@@ -108,7 +108,10 @@ static int ut_server_fn(void *data)
 	bool hold;
 
 	while (!kthread_should_stop()) {
-		if (user_get_cmd(c->udev, &gc, true, false))
+		int ret = user_get_cmd(c->udev, &gc, true, false);
+
+		user_pass_on(c->udev);
+		if (ret)
 			continue;
 		memset(&s, 0, sizeof(s));
 		s.subcode = gc.subcode;

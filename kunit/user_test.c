@@ -9,6 +9,8 @@
  * buffers it names, and a cached buffer's release is told to user space.
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include "user_fake.h"
 
@@ -495,6 +497,115 @@ static void user_reuse_mode(struct kunit *test)
 }
 
 /* ------------------------------------------------------------------ */
+/* Wake-ups */
+
+/* The handler's wait for a command in the wake-up case: longer than its bound */
+#define UT_GET_WAIT_MS		2000
+#define UT_PASS_ON_MS		1000
+
+struct ut_servers {
+	struct uf_user *uf;
+	struct task_struct *task[2];
+	atomic_t execs;			/* EXEC steps taken, by both */
+	struct completion release;	/* the first EXEC may be answered */
+};
+
+/*
+ * One thread of a handler, as REPLY_AND_GET_CMD runs it: one step per
+ * call, then the ioctl's user_pass_on(). The first EXEC either thread
+ * takes it keeps until released, as a thread blocked in its I/O would.
+ */
+static int ut_server_fn(void *data)
+{
+	struct ut_servers *all = data;
+	struct user_dev *udev = all->uf->udev;
+	struct scst_user_get_cmd get;
+	int ret;
+
+	while (!kthread_should_stop()) {
+		ret = user_get_cmd(udev, &get, true, false);
+		user_pass_on(udev);
+		if (ret == -ENODEV)
+			usleep_range(10000, 20000);
+		if (ret)
+			continue;
+		if (get.subcode == SCST_USER_EXEC &&
+		    atomic_inc_return(&all->execs) == 1)
+			wait_for_completion_timeout(&all->release,
+						    msecs_to_jiffies(UF_WAIT_MS));
+		uf_answer(all->uf, &get);
+	}
+	return 0;
+}
+
+/*
+ * A step queued behind another wakes no thread (user_cmd_queue()): the
+ * thread that takes the first must wake the next as it leaves with steps
+ * still queued (user_pass_on()). Two threads wait for commands; two TEST
+ * UNIT READYs are queued back to back; the thread that gets the first
+ * keeps it. The second must reach the other thread at once, not when that
+ * thread's wait for a command ends (UT_GET_WAIT_MS).
+ */
+static void user_wake_passed_on(struct kunit *test)
+{
+	struct scst_user_opt opt = ut_opt(SCST_USER_MEM_NO_REUSE,
+					  SCST_USER_ON_FREE_CMD_IGNORE,
+					  SCST_USER_PARSE_STANDARD);
+	unsigned int saved_wait_ms, done = 0, i;
+	struct scst_session *sess;
+	struct ut_servers *all;
+	unsigned long end;
+	struct uf_user *uf;
+
+	uf = uf_init(test, &opt, &sess);
+	all = kunit_kzalloc(test, sizeof(*all), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, all);
+	all->uf = uf;
+	atomic_set(&all->execs, 0);
+	init_completion(&all->release);
+	/* The fake's own thread steps aside: these two are the handler */
+	uf_pause(uf, true);
+	uf_wait_idle(uf);
+	saved_wait_ms = READ_ONCE(user_get_cmd_wait_ms);
+	WRITE_ONCE(user_get_cmd_wait_ms, UT_GET_WAIT_MS);
+	for (i = 0; i < ARRAY_SIZE(all->task); i++) {
+		all->task[i] = kthread_run(ut_server_fn, all, "ut_server%u", i);
+		if (IS_ERR(all->task[i])) {
+			KUNIT_FAIL(test, "kthread_run: %ld",
+				   PTR_ERR(all->task[i]));
+			all->task[i] = NULL;
+		}
+	}
+	/* Both asleep in user_get_cmd() */
+	msleep(CF_QUIET_MS);
+
+	cf_tur(uf->fx, sess, UF_LUN, 10, SCST_TASK_SIMPLE);
+	cf_tur(uf->fx, sess, UF_LUN, 11, SCST_TASK_SIMPLE);
+	end = jiffies + msecs_to_jiffies(UT_PASS_ON_MS);
+	while (time_before(jiffies, end)) {
+		done = cf_count_tag(uf->fx, sess, SCST_MSG_CMD_RESPOND, 10) +
+		       cf_count_tag(uf->fx, sess, SCST_MSG_CMD_RESPOND, 11);
+		if (done)
+			break;
+		usleep_range(5000, 10000);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, done, 1U,
+			    "the TEST UNIT READY no thread kept did not respond within %u ms",
+			    UT_PASS_ON_MS);
+	KUNIT_EXPECT_EQ(test, atomic_read(&all->execs), 2);
+
+	complete(&all->release);
+	cf_wait_tag(uf->fx, sess, SCST_MSG_CMD_RESPOND, 10);
+	cf_wait_tag(uf->fx, sess, SCST_MSG_CMD_RESPOND, 11);
+	/* A thread leaves its wait within UT_GET_WAIT_MS of the stop */
+	for (i = 0; i < ARRAY_SIZE(all->task); i++)
+		if (all->task[i])
+			kthread_stop(all->task[i]);
+	WRITE_ONCE(user_get_cmd_wait_ms, saved_wait_ms);
+	uf_pause(uf, false);
+}
+
+/* ------------------------------------------------------------------ */
 
 static struct kunit_case user_cleanup_cases[] = {
 	KUNIT_CASE(user_cleanup_seed_cached_execing),
@@ -512,6 +623,7 @@ static struct kunit_suite user_cleanup_suite = {
 static struct kunit_case user_cmd_cases[] = {
 	KUNIT_CASE_PARAM(user_on_free_cmd, ut_on_free_gen_params),
 	KUNIT_CASE_PARAM(user_reuse_mode, ut_reuse_gen_params),
+	KUNIT_CASE(user_wake_passed_on),
 	{ }
 };
 
